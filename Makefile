@@ -1,0 +1,125 @@
+# nginx-login-risk
+#
+#   make            build build/ngx_http_login_risk_module.so against Debian's nginx
+#   make deps       install the Debian packages the project needs (no-op when present)
+#   make test       unit tests (cmocka) + integration tests (real nginx, real Redis)
+#   make test-asan  the integration tests against an AddressSanitizer nginx + module
+#   make demo       run the demo (Redis + nginx + demo bank app) from build/demo
+#   make demo-stop  stop it
+
+SHELL      := /bin/bash
+PYTHON     := /usr/bin/python3
+BUILD      := $(CURDIR)/build
+NGX_SRC    := /usr/share/nginx/src
+NGX_BUILD  := $(BUILD)/nginx
+MODULE_SO  := ngx_http_login_risk_module.so
+MODULE     := $(BUILD)/$(MODULE_SO)
+GEOIP      := $(BUILD)/geoip/test-city.mmdb $(BUILD)/geoip/test-asn.mmdb
+
+# nginx's own callbacks leave parameters unused, as nginx builds itself
+WARN       := -Wall -Wextra -Werror -Wno-unused-parameter
+ENGINE_SRC := $(wildcard src/*.c)
+ENGINE_HDR := $(wildcard src/*.h)
+GLUE       := $(wildcard ngx_module/*.c ngx_module/*.h)
+ENGINE_LIBS := -lhiredis -lmaxminddb -ljansson -lcrypto
+
+APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
+    libssl-dev libjansson-dev redis-server libcmocka-dev python3 python3-pytest \
+    python3-redis libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps test unit integration test-asan demo demo-stop clean
+
+all: $(MODULE)
+
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	        | grep -q '^install ok installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "deps: installing$$missing"; \
+	    $(SUDO) apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+# nginx's configure runs once; the module is rebuilt when a source changes
+$(NGX_BUILD)/objs/Makefile: config
+	rm -rf $(NGX_BUILD)
+	mkdir -p $(BUILD)
+	cp -r $(NGX_SRC) $(NGX_BUILD)
+	cd $(NGX_BUILD) && ./configure --with-compat \
+	    --add-dynamic-module=$(CURDIR) --with-cc-opt="$(WARN) -g -O2"
+
+$(MODULE): $(NGX_BUILD)/objs/Makefile $(ENGINE_SRC) $(ENGINE_HDR) $(GLUE)
+	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
+	cp $(NGX_BUILD)/objs/$(MODULE_SO) $@
+
+$(GEOIP): tests/data/geoip-source.json tests/data/make-mmdb.pl
+	perl tests/data/make-mmdb.pl tests/data/geoip-source.json $(BUILD)/geoip
+
+# --- unit tests: the engine alone, under ASan and UBSan -------------------
+
+UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
+    -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc
+UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+$(BUILD)/unit/%: tests/unit/%.c $(ENGINE_SRC) $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRC) -lcmocka $(ENGINE_LIBS)
+
+unit: $(UNIT_TESTS) $(GEOIP)
+	@set -e; for t in $(UNIT_TESTS); do \
+	    echo "== $$t"; LR_GEOIP_DIR=$(BUILD)/geoip $$t; \
+	done
+
+# --- integration tests: real nginx, real redis-server ---------------------
+
+integration: $(MODULE) $(GEOIP)
+	NGINX_BIN=$${NGINX_BIN:-/usr/sbin/nginx} LR_MODULE=$${LR_MODULE:-$(MODULE)} \
+	LR_GEOIP_DIR=$(BUILD)/geoip \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+
+# --- AddressSanitizer: nginx and the module built together with ASan ------
+
+ASAN       := $(BUILD)/asan
+ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer -g -O1
+
+$(ASAN)/src/configure:
+	rm -rf $(ASAN)/src
+	../shared/tools/nginx-source.sh $(ASAN)/src 2>/dev/null \
+	    || $(CURDIR)/tests/tools/nginx-source.sh $(ASAN)/src
+
+$(ASAN)/src/objs/Makefile: $(ASAN)/src/configure config
+	cd $(ASAN)/src && ./configure --prefix=$(ASAN) --with-compat \
+	    --with-http_realip_module --with-http_v2_module \
+	    --add-dynamic-module=$(CURDIR) \
+	    --with-cc-opt="$(WARN) $(ASAN_FLAGS)" --with-ld-opt="-fsanitize=address"
+
+$(ASAN)/nginx: $(ASAN)/src/objs/Makefile $(ENGINE_SRC) $(ENGINE_HDR) $(GLUE)
+	$(MAKE) -C $(ASAN)/src -f objs/Makefile build
+	cp $(ASAN)/src/objs/nginx $(ASAN)/src/objs/$(MODULE_SO) $(ASAN)/
+
+test-asan: deps
+	$(MAKE) $(ASAN)/nginx $(GEOIP)
+	NGINX_BIN=$(ASAN)/nginx LR_MODULE=$(ASAN)/$(MODULE_SO) LR_ASAN=1 \
+	    $(MAKE) integration
+
+# --- demo ------------------------------------------------------------------
+
+demo: deps
+	$(MAKE) all $(GEOIP)
+	tests/demo/demo.sh start
+
+demo-stop:
+	tests/demo/demo.sh stop
+
+clean:
+	rm -rf $(BUILD)

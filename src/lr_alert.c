@@ -1,0 +1,134 @@
+#include "lr_alert.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+
+/* A string member, or null: jansson refuses invalid UTF-8, and an unknown
+ * value is better shown as null than as "". */
+static json_t *
+lr_alert_string(const char *s)
+{
+    json_t  *v;
+
+    if (s == NULL || s[0] == '\0') {
+        return json_null();
+    }
+
+    v = json_string(s);
+
+    return v ? v : json_null();
+}
+
+
+static json_t *
+lr_alert_time(int64_t time_ms)
+{
+    char       buf[32];
+    time_t     sec;
+    struct tm  tm;
+
+    sec = (time_t) (time_ms / 1000);
+
+    if (gmtime_r(&sec, &tm) == NULL) {
+        return json_null();
+    }
+
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
+             (int) (time_ms % 1000));
+
+    return json_string(buf);
+}
+
+
+static json_t *
+lr_alert_place(const lr_geo *geo)
+{
+    json_t  *loc;
+
+    loc = json_object();
+
+    json_object_set_new(loc, "country", lr_alert_string(geo->country));
+    json_object_set_new(loc, "city", lr_alert_string(geo->city));
+
+    if (geo->has_location) {
+        json_object_set_new(loc, "lat", json_real(geo->latitude));
+        json_object_set_new(loc, "lon", json_real(geo->longitude));
+
+    } else {
+        json_object_set_new(loc, "lat", json_null());
+        json_object_set_new(loc, "lon", json_null());
+    }
+
+    json_object_set_new(loc, "asn", geo->asn ? json_integer(geo->asn)
+                                             : json_null());
+    json_object_set_new(loc, "asn_org", lr_alert_string(geo->asn_org));
+
+    return loc;
+}
+
+
+static json_t *
+lr_alert_device(const lr_ua *ua)
+{
+    json_t  *dev;
+
+    dev = json_object();
+
+    json_object_set_new(dev, "ua_family", lr_alert_string(ua->family));
+    json_object_set_new(dev, "ua_major", ua->major ? json_integer(ua->major)
+                                                   : json_null());
+    json_object_set_new(dev, "os", lr_alert_string(ua->os));
+    json_object_set_new(dev, "device_class",
+                        lr_alert_string(ua->device_class));
+
+    return dev;
+}
+
+
+size_t
+lr_alert_format(const lr_login *login, char *buf, size_t cap)
+{
+    size_t   i, len;
+    json_t  *line, *reasons;
+
+    line = json_object();
+    if (line == NULL) {
+        return 0;
+    }
+
+    reasons = json_array();
+
+    for (i = 0; i < login->reasons.n; i++) {
+        json_array_append_new(reasons, json_string(login->reasons.code[i]));
+    }
+
+    json_object_set_new(line, "time", lr_alert_time(login->time_ms));
+    json_object_set_new(line, "request_id",
+                        lr_alert_string(login->request_id));
+    json_object_set_new(line, "user", lr_alert_string(login->user));
+    json_object_set_new(line, "ip", lr_alert_string(login->ip));
+    json_object_set_new(line, "uri", lr_alert_string(login->uri));
+    json_object_set_new(line, "status", login->status
+                                        ? json_integer(login->status)
+                                        : json_null());
+    json_object_set_new(line, "location", lr_alert_place(&login->geo));
+    json_object_set_new(line, "device", lr_alert_device(&login->ua));
+    json_object_set_new(line, "reasons", reasons);
+
+    len = json_dumpb(line, buf, cap,
+                     JSON_COMPACT | JSON_PRESERVE_ORDER
+                     | JSON_REAL_PRECISION(10));
+    json_decref(line);
+
+    if (len == 0 || len + 1 > cap) {
+        return 0;
+    }
+
+    buf[len++] = '\n';
+
+    return len;
+}

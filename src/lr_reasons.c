@@ -1,0 +1,50 @@
+#include "lr_reasons.h"
+
+#include <string.h>
+
+
+void
+lr_reasons_add(lr_reasons *reasons, const char *code)
+{
+    size_t  i;
+
+    for (i = 0; i < reasons->n; i++) {
+        if (strcmp(reasons->code[i], code) == 0) {
+            return;
+        }
+    }
+
+    if (reasons->n < LR_REASONS_MAX) {
+        reasons->code[reasons->n++] = code;
+    }
+}
+
+
+size_t
+lr_reasons_format(const lr_reasons *reasons, char *buf, size_t cap)
+{
+    size_t  i, len, o;
+
+    o = 0;
+
+    for (i = 0; i < reasons->n; i++) {
+        len = strlen(reasons->code[i]);
+
+        if (o + (i > 0) + len + 1 > cap) {
+            return 0;
+        }
+
+        if (i > 0) {
+            buf[o++] = ',';
+        }
+
+        memcpy(buf + o, reasons->code[i], len);
+        o += len;
+    }
+
+    if (o < cap) {
+        buf[o] = '\0';
+    }
+
+    return o;
+}
