@@ -29,9 +29,11 @@ APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test unit integration test-asan demo demo-stop clean
+.PHONY: all deps geoip test unit integration test-asan demo demo-stop clean
 
 all: $(MODULE)
+
+geoip: $(GEOIP)
 
 deps:
 	@missing=""; \

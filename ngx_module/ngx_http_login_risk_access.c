@@ -46,9 +46,7 @@ ngx_http_login_risk_access_handler(ngx_http_request_t *r)
     ngx_http_login_risk_ctx_t       *ctx;
     ngx_http_login_risk_loc_conf_t  *llcf;
 
-    llcf = ngx_http_get_module_loc_conf(r, ngx_http_login_risk_module);
-
-    if (!llcf->enable || r != r->main) {
+    if (r != r->main) {
         return NGX_DECLINED;
     }
 
@@ -59,12 +57,18 @@ ngx_http_login_risk_access_handler(ngx_http_request_t *r)
         return ctx->done ? NGX_DECLINED : NGX_DONE;
     }
 
-    /* whatever the method, the client never speaks for the module */
+    /*
+     * In every location, with the module on or not: the client never
+     * speaks for the module, and an application that reads X-Login-Risk-*
+     * must be able to believe them wherever they arrive.
+     */
     if (ngx_http_login_risk_strip_headers(r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (r->method != NGX_HTTP_POST) {
+    llcf = ngx_http_get_module_loc_conf(r, ngx_http_login_risk_module);
+
+    if (!llcf->enable || r->method != NGX_HTTP_POST) {
         return NGX_DECLINED;
     }
 

@@ -28,9 +28,8 @@ ngx_int_t
 ngx_http_login_risk_strip_headers(ngx_http_request_t *r)
 {
     ngx_uint_t        i, found;
-    ngx_list_t        headers;
     ngx_table_elt_t  *h, *copy;
-    ngx_list_part_t  *part;
+    ngx_list_part_t   old, *part;
 
     found = 0;
     part = &r->headers_in.headers.part;
@@ -56,18 +55,22 @@ ngx_http_login_risk_strip_headers(ngx_http_request_t *r)
     }
 
     /*
-     * An ngx_list_t cannot drop an element: build a new list without them.
-     * Pointers such as headers_in.host still point into the old elements,
-     * which live as long as the request pool.
+     * An ngx_list_t cannot drop an element: start the list again and copy
+     * the others back. The first part is copied out because the list head
+     * is reinitialised; pointers such as headers_in.host still point into
+     * the old elements, which live as long as the request pool.
      */
 
-    if (ngx_list_init(&headers, r->pool, 20, sizeof(ngx_table_elt_t))
+    old = r->headers_in.headers.part;
+
+    if (ngx_list_init(&r->headers_in.headers, r->pool, 20,
+                      sizeof(ngx_table_elt_t))
         != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    part = &r->headers_in.headers.part;
+    part = &old;
     h = part->elts;
 
     for (i = 0; /* void */; i++) {
@@ -89,15 +92,13 @@ ngx_http_login_risk_strip_headers(ngx_http_request_t *r)
             continue;
         }
 
-        copy = ngx_list_push(&headers);
+        copy = ngx_list_push(&r->headers_in.headers);
         if (copy == NULL) {
             return NGX_ERROR;
         }
 
         *copy = h[i];
     }
-
-    r->headers_in.headers = headers;
 
     return NGX_OK;
 }

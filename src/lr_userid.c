@@ -29,7 +29,7 @@ lr_userid_normalize(const unsigned char *in, size_t len,
     *out_len = 0;
     out[0] = '\0';
 
-    /* validate everything first: trimming must not hide bad bytes */
+    /* validate all of it first: trimming must not hide bad bytes */
     start = len;
     end = 0;
 
@@ -39,18 +39,12 @@ lr_userid_normalize(const unsigned char *in, size_t len,
             return LR_USERID_BAD_UTF8;
         }
 
-        if (lr_userid_is_space(cp)) {
-            continue;
+        if (!lr_userid_is_space(cp)) {
+            if (start == len) {
+                start = i;
+            }
+            end = i + n;
         }
-
-        if (lr_userid_is_control(cp)) {
-            return LR_USERID_CONTROL;
-        }
-
-        if (start == len) {
-            start = i;
-        }
-        end = i + n;
     }
 
     if (start == len) {
@@ -61,6 +55,11 @@ lr_userid_normalize(const unsigned char *in, size_t len,
 
     for (i = start; i < end; i += n) {
         n = lr_utf8_decode(in + i, end - i, &cp);
+
+        /* a tab or line break is trimmed at the ends, refused inside */
+        if (lr_userid_is_control(cp)) {
+            return LR_USERID_CONTROL;
+        }
 
         if (cp >= 0xff01 && cp <= 0xff5e) {
             cp -= 0xfee0;
@@ -82,6 +81,7 @@ lr_userid_normalize(const unsigned char *in, size_t len,
         if (o + n > LR_USERID_MAX) {
             return LR_USERID_TOO_LONG;
         }
+
         memcpy(out + o, in + i, n);
         o += n;
     }
