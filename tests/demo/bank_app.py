@@ -55,6 +55,7 @@ import signal
 import sys
 import threading
 import time
+import unicodedata
 import urllib.parse
 
 # user id -> (password, display name)
@@ -76,7 +77,9 @@ OUTCOME_HEADER = None  # set from --outcome-header
 
 
 def normalise_user(raw):
-    return raw.strip().casefold()
+    # NFKC folds full-width letters and the ideographic space, as people
+    # type ids on Japanese keyboards; nginx-login-risk does the same
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
 _ACCOUNTS_BY_KEY = {normalise_user(u): u for u in ACCOUNTS}
@@ -245,8 +248,10 @@ def login_page(error=None, username=""):
 def account_page(sess):
     rows = []
     for name, value in sess["risk_headers"]:
+        # the module percent-encodes values that may hold any UTF-8 text
+        shown = urllib.parse.unquote(value, errors="replace")
         rows.append("<tr><th>" + html.escape(name) + '</th><td class="v">' +
-                    html.escape(value) + "</td></tr>\n")
+                    html.escape(shown) + "</td></tr>\n")
     if rows:
         table = ("<table>\n<tr><th>Header</th><th>Value</th></tr>\n" +
                  "".join(rows) + "</table>\n")

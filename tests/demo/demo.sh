@@ -1,0 +1,119 @@
+#!/bin/bash
+# `make demo` / `make demo-stop`: a private Redis, the demo bank application
+# and nginx with the module, all running from build/demo.
+#   tests/demo/demo.sh start|stop
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir=$root/build/demo
+port=${LR_DEMO_PORT:-8080}
+app_port=${LR_DEMO_APP_PORT:-8081}
+redis_port=${LR_DEMO_REDIS_PORT:-6380}
+nginx=${NGINX_BIN:-/usr/sbin/nginx}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+port_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+wait_port() {
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "demo: nothing answers on port $1; see $dir/logs" >&2
+    return 1
+}
+
+stop() {
+    if alive "$dir/nginx.pid"; then
+        "$nginx" -p "$dir" -c "$dir/nginx.conf" -s quit 2>/dev/null \
+            || kill "$(cat "$dir/nginx.pid")"
+    fi
+    if alive "$dir/app.pid"; then
+        kill "$(cat "$dir/app.pid")"
+    fi
+    if alive "$dir/redis.pid"; then
+        kill "$(cat "$dir/redis.pid")"
+    fi
+    rm -f "$dir/app.pid"
+    echo "demo stopped"
+}
+
+start() {
+    if alive "$dir/nginx.pid"; then
+        echo "demo: already running (make demo-stop first)"
+        info
+        return 0
+    fi
+
+    for p in "$port" "$app_port" "$redis_port"; do
+        if ! port_free "$p"; then
+            echo "demo: port $p is taken; choose others with" \
+                 "LR_DEMO_PORT, LR_DEMO_APP_PORT, LR_DEMO_REDIS_PORT" >&2
+            exit 1
+        fi
+    done
+
+    mkdir -p "$dir/logs" "$dir/tmp" "$dir/redis"
+    # nginx's workers run as "nobody" when started by root
+    chmod 755 "$dir"
+    chmod 777 "$dir/tmp"
+
+    sed -e "s|@DIR@|$dir|g" -e "s|@MODULE@|$root/build/ngx_http_login_risk_module.so|g" \
+        -e "s|@GEOIP@|$root/build/geoip|g" -e "s|@PORT@|$port|g" \
+        -e "s|@APP_PORT@|$app_port|g" \
+        "$root/tests/demo/nginx.conf.in" > "$dir/nginx.conf"
+
+    redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
+        --save "" --appendonly no --daemonize yes \
+        --pidfile "$dir/redis.pid" --logfile "$dir/logs/redis.log"
+
+    /usr/bin/python3 "$root/tests/demo/bank_app.py" --listen "127.0.0.1:$app_port" \
+        >"$dir/logs/app.log" 2>&1 &
+    echo $! > "$dir/app.pid"
+
+    "$nginx" -p "$dir" -c "$dir/nginx.conf"
+
+    wait_port "$redis_port"
+    wait_port "$app_port"
+    wait_port "$port"
+    info
+}
+
+info() {
+    cat <<INFO
+
+  nginx-login-risk demo is running (nginx with 2 workers, Redis, demo bank)
+
+  Open      http://127.0.0.1:$port/login
+  Accounts  alice / correct horse      bob / hunter2-bank
+            yamada / sakura-2026       carol@example.com / carol-pass
+            (any other password fails: 200 with an error page)
+
+  Pretend to log in from elsewhere (the demo trusts X-Forwarded-For):
+    curl -i -d 'username=ＡＬＩＣＥ&password=correct horse' \\
+         -H 'X-Forwarded-For: 192.0.2.10' http://127.0.0.1:$port/login
+    curl -i -H 'Content-Type: application/json' \\
+         -d '{"credentials":{"login":"bob","password":"x"}}' \\
+         -H 'X-Forwarded-For: 2001:db8:4::1' http://127.0.0.1:$port/api/login
+  Test addresses: 192.0.2.0/25 JP, 192.0.2.128/25 US, 198.51.100.0/25 DE,
+    198.51.100.128/26 CH, 198.51.100.192/26 BR, 203.0.113.0/26 GB,
+    2001:db8:1::/48 .. 2001:db8:6::/48 the same countries.
+
+  Look at
+    $dir/logs/alert.log    one JSON line per login (never the password)
+    $dir/logs/access.log   the \$login_risk_* variables
+    $dir/logs/error.log    why a request was refused (info level)
+    the account page after a login: what the application was told
+
+  Stop it   make demo-stop
+INFO
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
