@@ -25,7 +25,7 @@ ENGINE_LIBS := -lhiredis -lmaxminddb -ljansson -lcrypto
 
 APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
     libssl-dev libjansson-dev redis-server libcmocka-dev python3 python3-pytest \
-    python3-redis libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl
+    python3-redis libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -96,8 +96,7 @@ ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer -g -O1
 
 $(ASAN)/src/configure:
 	rm -rf $(ASAN)/src
-	../shared/tools/nginx-source.sh $(ASAN)/src 2>/dev/null \
-	    || $(CURDIR)/tests/tools/nginx-source.sh $(ASAN)/src
+	tests/tools/nginx-source.sh $(ASAN)/src
 
 $(ASAN)/src/objs/Makefile: $(ASAN)/src/configure config
 	cd $(ASAN)/src && ./configure --prefix=$(ASAN) --with-compat \

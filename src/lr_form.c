@@ -109,8 +109,10 @@ lr_form_field(const char *body, size_t len, const char *name,
                                            NULL, 0)
                           : 0;
 
+        /* break, not return: a value already copied must be wiped */
         if (nlen < 0 || vlen < 0) {
-            return LR_FIELD_MALFORMED;
+            status = LR_FIELD_MALFORMED;
+            break;
         }
 
         if ((size_t) nlen != name_len || name_len > sizeof(dname)

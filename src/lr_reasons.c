@@ -31,6 +31,10 @@ lr_reasons_format(const lr_reasons *reasons, char *buf, size_t cap)
         len = strlen(reasons->code[i]);
 
         if (o + (i > 0) + len + 1 > cap) {
+            /* callers use buf as a string even when the list did not fit */
+            if (cap > 0) {
+                buf[0] = '\0';
+            }
             return 0;
         }
 

@@ -23,8 +23,9 @@ lr_userid_status
 lr_userid_normalize(const unsigned char *in, size_t len,
     char out[LR_USERID_MAX + 1], size_t *out_len)
 {
-    size_t    i, n, start, end, o;
-    uint32_t  cp;
+    size_t             i, n, start, end, o;
+    uint32_t           cp;
+    lr_userid_status   status;
 
     *out_len = 0;
     out[0] = '\0';
@@ -52,13 +53,15 @@ lr_userid_normalize(const unsigned char *in, size_t len,
     }
 
     o = 0;
+    status = LR_USERID_OK;
 
     for (i = start; i < end; i += n) {
         n = lr_utf8_decode(in + i, end - i, &cp);
 
         /* a tab or line break is trimmed at the ends, refused inside */
         if (lr_userid_is_control(cp)) {
-            return LR_USERID_CONTROL;
+            status = LR_USERID_CONTROL;
+            break;
         }
 
         if (cp >= 0xff01 && cp <= 0xff5e) {
@@ -71,7 +74,8 @@ lr_userid_normalize(const unsigned char *in, size_t len,
 
         if (cp < 0x80) {
             if (o + 1 > LR_USERID_MAX) {
-                return LR_USERID_TOO_LONG;
+                status = LR_USERID_TOO_LONG;
+                break;
             }
             out[o++] = (char) cp;
             continue;
@@ -79,11 +83,18 @@ lr_userid_normalize(const unsigned char *in, size_t len,
 
         /* any other character keeps its original bytes */
         if (o + n > LR_USERID_MAX) {
-            return LR_USERID_TOO_LONG;
+            status = LR_USERID_TOO_LONG;
+            break;
         }
 
         memcpy(out + o, in + i, n);
         o += n;
+    }
+
+    /* a refused id must not leave a partial one behind */
+    if (status != LR_USERID_OK) {
+        out[0] = '\0';
+        return status;
     }
 
     out[o] = '\0';

@@ -1,0 +1,48 @@
+"""The configurations users copy from conf-examples/ are accepted by
+`nginx -t` with the built module (paths pointed at test files)."""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import GEOIP_DIR, MODULE, NGINX_BIN, free_port
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "conf-examples", "*.conf")))
+
+
+def test_there_are_examples():
+    assert len(EXAMPLES) >= 3
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[os.path.basename(p) for p in EXAMPLES])
+def test_example_passes_nginx_t(path):
+    tmp = tempfile.mkdtemp(prefix="lr-example-")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-subj", "/CN=example", "-days", "1",
+                    "-keyout", tmp + "/key.pem", "-out", tmp + "/cert.pem"],
+                   check=True, capture_output=True)
+    with open(path) as f:
+        text = f.read()
+    text = text.replace("/usr/lib/nginx/modules/ngx_http_login_risk_module.so", MODULE)
+    text = text.replace("/var/lib/GeoIP/GeoLite2-City.mmdb", GEOIP_DIR + "/test-city.mmdb")
+    text = text.replace("/var/lib/GeoIP/GeoLite2-ASN.mmdb", GEOIP_DIR + "/test-asn.mmdb")
+    text = text.replace("/var/log/nginx/", tmp + "/")
+    text = re.sub(r"ssl_certificate\s+\S+;", "ssl_certificate %s/cert.pem;" % tmp, text)
+    text = re.sub(r"ssl_certificate_key\s+\S+;", "ssl_certificate_key %s/key.pem;" % tmp, text)
+    text = re.sub(r"listen\s+(443|80)\b", "listen 127.0.0.1:%d" % free_port(), text)
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(text)
+    res = subprocess.run([NGINX_BIN, "-t", "-p", tmp, "-c", conf,
+                          "-g", "error_log %s/error.log; pid %s/nginx.pid;" % (tmp, tmp)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "test is successful" in res.stderr
+    assert "absent" not in res.stderr, "the example's GeoIP paths were not all rewritten"
+    shutil.rmtree(tmp)
