@@ -43,6 +43,7 @@ ngx_int_t
 ngx_http_login_risk_access_handler(ngx_http_request_t *r)
 {
     ngx_int_t                        rc;
+    ngx_http_login_risk_body_e       type;
     ngx_http_login_risk_ctx_t       *ctx;
     ngx_http_login_risk_loc_conf_t  *llcf;
 
@@ -79,13 +80,17 @@ ngx_http_login_risk_access_handler(ngx_http_request_t *r)
 
     ctx->alert_log = llcf->alert_log;
 
-    if (ngx_http_login_risk_body_type(r) == NGX_HTTP_LOGIN_RISK_BODY_OTHER) {
+    type = ngx_http_login_risk_body_type(r);
+
+    if (type == NGX_HTTP_LOGIN_RISK_BODY_OTHER) {
         return ngx_http_login_risk_reject(r, ctx,
                                           NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
                                           LR_REASON_UNSUPPORTED_BODY,
                                           "body is neither form-urlencoded "
                                           "nor JSON");
     }
+
+    ctx->json = (type == NGX_HTTP_LOGIN_RISK_BODY_JSON);
 
     if (r->headers_in.content_length_n > (off_t) llcf->body_limit) {
         return ngx_http_login_risk_reject(r, ctx,
@@ -302,7 +307,7 @@ ngx_http_login_risk_take_user(ngx_http_request_t *r,
     llcf = ngx_http_get_module_loc_conf(r, ngx_http_login_risk_module);
     field = (char *) llcf->user_field.data;
 
-    if (ngx_http_login_risk_body_type(r) == NGX_HTTP_LOGIN_RISK_BODY_JSON) {
+    if (ctx->json) {
         fs = lr_json_field((char *) body->data, body->len, field,
                            raw, sizeof(raw), &raw_len);
 

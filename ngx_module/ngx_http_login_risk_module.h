@@ -44,6 +44,7 @@ typedef struct {
     char                       asn[NGX_INT32_LEN + 1];
     char                       ua_major[NGX_INT32_LEN + 1];
     char                       reasons[LR_REASONS_TEXT_MAX];
+    unsigned                   json:1;          /* else form-urlencoded */
     unsigned                   inspected:1;     /* login is filled in */
     unsigned                   done:1;          /* body read and judged */
 } ngx_http_login_risk_ctx_t;

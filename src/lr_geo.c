@@ -10,13 +10,20 @@
 int
 lr_geo_open(MMDB_s *db, const char *path, char *err, size_t err_len)
 {
-    int  rc;
+    int  rc, e;
 
     rc = MMDB_open(path, MMDB_MODE_MMAP, db);
     if (rc != MMDB_SUCCESS) {
-        snprintf(err, err_len, "%s", rc == MMDB_IO_ERROR
-                                     ? strerror(errno)
-                                     : MMDB_strerror(rc));
+        e = errno;
+
+        /* the errno text is the useful part: no such file, permission */
+        if (rc == MMDB_IO_ERROR || rc == MMDB_FILE_OPEN_ERROR) {
+            snprintf(err, err_len, "%s: %s", MMDB_strerror(rc), strerror(e));
+
+        } else {
+            snprintf(err, err_len, "%s", MMDB_strerror(rc));
+        }
+
         return -1;
     }
 

@@ -5,11 +5,12 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$root/build/demo
+dir=${LR_DEMO_DIR:-$root/build/demo}
 port=${LR_DEMO_PORT:-8080}
 app_port=${LR_DEMO_APP_PORT:-8081}
 redis_port=${LR_DEMO_REDIS_PORT:-6380}
 nginx=${NGINX_BIN:-/usr/sbin/nginx}
+module=${LR_MODULE:-$root/build/ngx_http_login_risk_module.so}
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -57,13 +58,18 @@ start() {
     done
 
     mkdir -p "$dir/logs" "$dir/tmp" "$dir/redis"
-    # nginx's workers run as "nobody" when started by root
-    chmod 755 "$dir"
-    chmod 777 "$dir/tmp"
 
-    sed -e "s|@DIR@|$dir|g" -e "s|@MODULE@|$root/build/ngx_http_login_risk_module.so|g" \
+    # Started by root, nginx's workers would become "nobody", who may not
+    # be allowed into this checkout: the demo's workers stay root (they
+    # listen on 127.0.0.1 only). A production nginx keeps its own "user".
+    user=""
+    if [ "$(id -u)" = 0 ]; then
+        user="user root;"
+    fi
+
+    sed -e "s|@DIR@|$dir|g" -e "s|@MODULE@|$module|g" \
         -e "s|@GEOIP@|$root/build/geoip|g" -e "s|@PORT@|$port|g" \
-        -e "s|@APP_PORT@|$app_port|g" \
+        -e "s|@APP_PORT@|$app_port|g" -e "s|@USER@|$user|" \
         "$root/tests/demo/nginx.conf.in" > "$dir/nginx.conf"
 
     redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \

@@ -206,6 +206,8 @@ class Nginx:
         self.port = free_port()
         os.makedirs(os.path.join(tmp, "logs"), exist_ok=True)
         os.makedirs(os.path.join(tmp, "tmp"), exist_ok=True)
+        # the workers ("nobody") may not reach the checkout: give them a copy
+        shutil.copytree(GEOIP_DIR, os.path.join(tmp, "geoip"))
         self.conf = os.path.join(tmp, "nginx.conf")
         self.write_conf(http, server, upstream_port, workers)
         self.proc = None
@@ -214,7 +216,7 @@ class Nginx:
         text = CONF.format(module=MODULE, workers=workers, dir=self.dir,
                            access_format=ACCESS_FORMAT, http=http,
                            server=server, upstream=upstream_port, port=self.port)
-        text = text.replace("@DIR@", self.dir).replace("@GEOIP@", GEOIP_DIR)
+        text = text.replace("@DIR@", self.dir).replace("@GEOIP@", self.dir + "/geoip")
         with open(self.conf, "w") as f:
             f.write(text)
 
