@@ -26,19 +26,27 @@ lr_alert_string(const char *s)
 static json_t *
 lr_alert_time(int64_t time_ms)
 {
+    int        ms;
     char       buf[32];
     time_t     sec;
     struct tm  tm;
 
     sec = (time_t) (time_ms / 1000);
+    ms = (int) (time_ms % 1000);
+
+    /* C division truncates: before 1970 the milliseconds come out
+     * negative, so borrow a second */
+    if (ms < 0) {
+        ms += 1000;
+        sec--;
+    }
 
     if (gmtime_r(&sec, &tm) == NULL) {
         return json_null();
     }
 
     strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-             (int) (time_ms % 1000));
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ", ms);
 
     return json_string(buf);
 }

@@ -70,6 +70,25 @@ lr_geo_string(MMDB_entry_s *entry, char *dst, size_t cap, const char **path)
 }
 
 
+/* An ISO code of exactly two characters: a longer one must not be cut
+ * into a different, valid-looking code. */
+static int
+lr_geo_country(MMDB_entry_s *entry, char *dst, const char **path)
+{
+    char  code[4];
+
+    if (lr_geo_string(entry, code, sizeof(code), path) != 0
+        || strlen(code) != 2)
+    {
+        return -1;
+    }
+
+    memcpy(dst, code, 3);
+
+    return 0;
+}
+
+
 static int
 lr_geo_double(MMDB_entry_s *entry, double *dst, const char **path)
 {
@@ -118,16 +137,9 @@ lr_geo_city(MMDB_s *db, const struct sockaddr *sa, lr_geo *out)
         return;
     }
 
-    if (lr_geo_string(&entry, out->country, sizeof(out->country), country)
-        != 0
-        && lr_geo_string(&entry, out->country, sizeof(out->country),
-                         registered)
-           != 0)
+    if (lr_geo_country(&entry, out->country, country) != 0
+        && lr_geo_country(&entry, out->country, registered) != 0)
     {
-        out->country[0] = '\0';
-    }
-
-    if (strlen(out->country) != 2) {
         out->country[0] = '\0';
     }
 
@@ -135,6 +147,12 @@ lr_geo_city(MMDB_s *db, const struct sockaddr *sa, lr_geo *out)
 
     out->has_location = lr_geo_double(&entry, &out->latitude, lat) == 0
                         && lr_geo_double(&entry, &out->longitude, lon) == 0;
+
+    /* half a coordinate is no place: leave both unknown (zero) */
+    if (!out->has_location) {
+        out->latitude = 0;
+        out->longitude = 0;
+    }
 }
 
 
