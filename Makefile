@@ -21,7 +21,9 @@ WARN       := -Wall -Wextra -Werror -Wno-unused-parameter
 ENGINE_SRC := $(wildcard src/*.c)
 ENGINE_HDR := $(wildcard src/*.h)
 GLUE       := $(wildcard ngx_module/*.c ngx_module/*.h)
-ENGINE_LIBS := -lhiredis -lmaxminddb -ljansson -lcrypto
+ENGINE_LIBS := -lhiredis -lmaxminddb -ljansson -lcrypto -lm
+REPLAY     := $(BUILD)/login-risk-replay
+TOOL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O2 -Isrc
 
 APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
     libssl-dev libjansson-dev redis-server libcmocka-dev python3 python3-pytest \
@@ -29,9 +31,13 @@ APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps geoip test unit integration test-asan demo demo-stop clean
+.PHONY: all deps geoip test unit integration bench test-asan demo demo-stop clean
 
-all: $(MODULE)
+all: $(MODULE) $(REPLAY)
+
+$(REPLAY): src/tools/login_risk_replay.c $(ENGINE_SRC) $(ENGINE_HDR)
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $(ENGINE_SRC) $(ENGINE_LIBS)
 
 geoip: $(GEOIP)
 
@@ -88,6 +94,17 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
+
+# --- benchmark: the engine alone, one core --------------------------------
+
+BENCH := $(BUILD)/bench_engine
+
+$(BENCH): tests/bench/bench_engine.c $(ENGINE_SRC) $(ENGINE_HDR)
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $(ENGINE_SRC) $(ENGINE_LIBS)
+
+bench: deps $(BENCH)
+	taskset -c 0 $(BENCH) $${BENCH_LOGINS:-1000000} $${BENCH_USERS:-20000}
 
 # --- AddressSanitizer: nginx and the module built together with ASan ------
 

@@ -9,16 +9,42 @@
 
 #include <stdint.h>
 
+typedef enum {
+    LR_TOKEN_ABSENT = 0,        /* no collector token came with the login */
+    LR_TOKEN_VALID,
+    LR_TOKEN_INVALID,           /* forged, expired or bound to another UA */
+    LR_TOKEN_REPLAYED           /* valid, but already used */
+} lr_token_state;
+
+/* list kinds, as bits of lr_login.allow and lr_login.block */
+#define LR_LIST_IP       0x01u
+#define LR_LIST_USER     0x02u
+#define LR_LIST_DEVICE   0x04u
+#define LR_LIST_COUNTRY  0x08u
+#define LR_LIST_ASN      0x10u
+
 typedef struct {
-    int64_t      time_ms;       /* Unix time, milliseconds */
-    const char  *request_id;    /* NULL when unknown */
-    const char  *user;          /* normalised id, NULL when none */
-    const char  *ip;            /* text form of the client address */
-    const char  *uri;           /* path only: a query may carry secrets */
-    lr_geo       geo;
-    lr_ua        ua;
-    lr_reasons   reasons;
-    int          status;        /* the response status, 0 before it */
+    int64_t          time_ms;       /* Unix time, milliseconds */
+    const char      *request_id;    /* NULL when unknown */
+    const char      *user;          /* normalised id, NULL when none */
+    const char      *ip;            /* text form of the client address */
+    const char      *uri;           /* path only: a query may carry secrets */
+    lr_geo           geo;
+    lr_ua            ua;
+
+    const char      *device_id;     /* signed device cookie, NULL: none */
+    const char      *fingerprint;   /* device attribute hash, NULL: none */
+    const char      *timezone;      /* browser's IANA zone, NULL: unknown */
+    const char      *languages;     /* Accept-Language style, NULL: none */
+    int              telemetry;     /* the collector's telemetry came */
+    int              automation;    /* it shows a driven browser */
+    lr_token_state   token;
+    int              anonymizer;    /* IP or ASN on an anonymiser list */
+    unsigned         allow;         /* LR_LIST_* kinds that allow-list it */
+    unsigned         block;         /* LR_LIST_* kinds that block-list it */
+
+    lr_reasons       reasons;
+    int              status;        /* the response status, 0 before it */
 } lr_login;
 
 #endif

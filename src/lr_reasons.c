@@ -6,16 +6,27 @@
 void
 lr_reasons_add(lr_reasons *reasons, const char *code)
 {
+    lr_reasons_add_points(reasons, code, 0);
+}
+
+
+void
+lr_reasons_add_points(lr_reasons *reasons, const char *code, int points)
+{
     size_t  i;
 
     for (i = 0; i < reasons->n; i++) {
-        if (strcmp(reasons->code[i], code) == 0) {
+        /* codes are static strings: the same pointer is the usual match */
+        if (reasons->code[i] == code || strcmp(reasons->code[i], code) == 0) {
+            reasons->points[i] += points;
             return;
         }
     }
 
     if (reasons->n < LR_REASONS_MAX) {
-        reasons->code[reasons->n++] = code;
+        reasons->code[reasons->n] = code;
+        reasons->points[reasons->n] = points;
+        reasons->n++;
     }
 }
 

@@ -20,11 +20,17 @@
 
 typedef struct {
     const char  *code[LR_REASONS_MAX];  /* static strings */
+    int          points[LR_REASONS_MAX];    /* its part of the score */
     size_t       n;
 } lr_reasons;
 
 /* Adds a code once; a full list keeps its first LR_REASONS_MAX codes. */
 void lr_reasons_add(lr_reasons *reasons, const char *code);
+
+/* Adds a code with its part of the score; points add up when the code is
+ * already there. */
+void lr_reasons_add_points(lr_reasons *reasons, const char *code,
+    int points);
 
 /* Writes the codes joined by ',' with a NUL; returns the length, or 0 when
  * the list is empty or cap is too small. */

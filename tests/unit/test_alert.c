@@ -1,13 +1,6 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "lr_test.h"
 
 #include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "lr_alert.h"
 
@@ -154,6 +147,18 @@ member_null(json_t *obj, const char *key)
 }
 
 
+/* An unknown value is written as null, never left out. */
+static void
+members_null(json_t *obj, const char *const *keys, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        member_null(obj, keys[i]);
+    }
+}
+
+
 static void
 member_int(json_t *obj, const char *key, json_int_t want)
 {
@@ -248,6 +253,17 @@ test_unknown_is_null(void **state)
     json_t    *line, *loc, *dev, *rs;
     lr_login   l;
 
+    /* every member but "time" and "reasons", object by object */
+    static const char  *top_keys[] = {
+        "request_id", "user", "ip", "uri", "status"
+    };
+    static const char  *loc_keys[] = {
+        "country", "city", "lat", "lon", "asn", "asn_org"
+    };
+    static const char  *dev_keys[] = {
+        "ua_family", "ua_major", "os", "device_class"
+    };
+
     (void) state;
 
     memset(&l, 0, sizeof(l));
@@ -259,27 +275,15 @@ test_unknown_is_null(void **state)
 
     assert_int_equal(json_object_size(line), 9);
     member_string(line, "time", "2023-11-14T22:13:20.123Z");
-    member_null(line, "request_id");
-    member_null(line, "user");
-    member_null(line, "ip");
-    member_null(line, "uri");
-    member_null(line, "status");
+    members_null(line, top_keys, LR_NELEMS(top_keys));
 
     loc = json_object_get(line, "location");
     assert_true(json_is_object(loc));
-    member_null(loc, "country");
-    member_null(loc, "city");
-    member_null(loc, "lat");
-    member_null(loc, "lon");
-    member_null(loc, "asn");
-    member_null(loc, "asn_org");
+    members_null(loc, loc_keys, LR_NELEMS(loc_keys));
 
     dev = json_object_get(line, "device");
     assert_true(json_is_object(dev));
-    member_null(dev, "ua_family");
-    member_null(dev, "ua_major");
-    member_null(dev, "os");
-    member_null(dev, "device_class");
+    members_null(dev, dev_keys, LR_NELEMS(dev_keys));
 
     rs = json_object_get(line, "reasons");
     assert_true(json_is_array(rs));
@@ -296,6 +300,8 @@ test_country_only(void **state)
     json_t    *line, *loc;
     lr_login   l;
 
+    static const char  *unknown[] = { "city", "lat", "lon", "asn" };
+
     (void) state;
 
     full_login(&l);
@@ -310,10 +316,7 @@ test_country_only(void **state)
     loc = json_object_get(line, "location");
 
     member_string(loc, "country", "DE");
-    member_null(loc, "city");
-    member_null(loc, "lat");
-    member_null(loc, "lon");
-    member_null(loc, "asn");
+    members_null(loc, unknown, LR_NELEMS(unknown));
     member_string(loc, "asn_org", "Example Japan Broadband KK");
 
     json_decref(line);
@@ -359,10 +362,11 @@ test_time(void **state)
         { -1001, "1969-12-31T23:59:58.999Z" },
         { -86400000LL + 250, "1969-12-31T00:00:00.250Z" },
     };
+    static const int64_t  extremes[] = { INT64_MAX, INT64_MIN };
 
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < LR_NELEMS(cases); i++) {
         memset(&l, 0, sizeof(l));
         l.time_ms = cases[i].ms;
 
@@ -384,18 +388,14 @@ test_time(void **state)
     }
 
     /* the extremes still give a valid line, the time a string or null */
-    memset(&l, 0, sizeof(l));
-    l.time_ms = INT64_MAX;
-    line = format_and_parse(&l, 4096, NULL);
-    t = json_object_get(line, "time");
-    assert_true(json_is_string(t) || json_is_null(t));
-    json_decref(line);
-
-    l.time_ms = INT64_MIN;
-    line = format_and_parse(&l, 4096, NULL);
-    t = json_object_get(line, "time");
-    assert_true(json_is_string(t) || json_is_null(t));
-    json_decref(line);
+    for (i = 0; i < LR_NELEMS(extremes); i++) {
+        memset(&l, 0, sizeof(l));
+        l.time_ms = extremes[i];
+        line = format_and_parse(&l, 4096, NULL);
+        t = json_object_get(line, "time");
+        assert_true(json_is_string(t) || json_is_null(t));
+        json_decref(line);
+    }
 }
 
 
@@ -424,7 +424,7 @@ test_escaping(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+    for (i = 0; i < LR_NELEMS(values); i++) {
         full_login(&l);
         l.user = values[i];
         l.uri = values[i];
@@ -467,7 +467,7 @@ test_invalid_utf8(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (i = 0; i < LR_NELEMS(bad); i++) {
         full_login(&l);
         l.uri = bad[i];
         line = format_and_parse(&l, 4096, NULL);

@@ -1,37 +1,16 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "lr_field.h"
+#include "lr_test.h"
 
 
 #define CAP  64
 
 /* Literal rows keep their length, so embedded NULs count. */
 #define ROWC(body, name, cap, st, want) \
-    { body, sizeof(body) - 1, name, cap, st, want, sizeof(want) - 1 }
+    LR_FIELD_ROW(body, name, cap, st, want)
 #define OK(body, want)         ROWC(body, "username", CAP, LR_FIELD_OK, want)
 #define BAD(body, st)          ROWC(body, "username", CAP, st, "")
 
 
-typedef struct {
-    const char       *body;
-    size_t            len;
-    const char       *name;
-    size_t            cap;
-    lr_field_status   status;
-    const char       *want;
-    size_t            want_len;
-} form_case;
-
-
-static const form_case  cases[] = {
+static const lr_field_case  cases[] = {
     /* plain */
     OK("username=alice", "alice"),
     OK("username=alice&password=secret", "alice"),
@@ -149,90 +128,11 @@ static const form_case  cases[] = {
 
 
 static void
-print_body(const char *what, size_t i, const char *s, size_t len)
-{
-    char    buf[120];
-    size_t  j, n;
-
-    n = 0;
-
-    for (j = 0; j < len && n < sizeof(buf) - 5; j++) {
-        unsigned char  ch = (unsigned char) s[j];
-
-        if (ch >= 0x20 && ch < 0x7f) {
-            buf[n++] = (char) ch;
-        } else {
-            n += (size_t) snprintf(buf + n, sizeof(buf) - n, "\\x%02x", ch);
-        }
-    }
-
-    buf[n] = '\0';
-    print_error("%s %zu failed (len %zu): \"%s%s\"\n", what, i, len, buf,
-                j < len ? "..." : "");
-}
-
-
-/*
- * Runs lr_form_field on a copy of body at the very end of a heap block
- * (a read past len hits ASan's redzone), with an output buffer of exactly
- * cap bytes, first filled with 'X'. Checks status, value, terminating NUL,
- * and that a failure leaves "" and 0.
- */
-static void
-check(const char *what, size_t row, const char *body, size_t len,
-    const char *name, size_t cap, lr_field_status want_st, const char *want,
-    size_t want_len)
-{
-    int               good;
-    char             *in, *out;
-    size_t            out_len;
-    lr_field_status   st;
-
-    in = malloc(len > 0 ? len : 1);
-    out = malloc(cap > 0 ? cap : 1);
-    assert_non_null(in);
-    assert_non_null(out);
-
-    memcpy(in, body, len);
-    memset(out, 'X', cap > 0 ? cap : 1);
-    out_len = 12345;
-
-    st = lr_form_field(in, len, name, out, cap, &out_len);
-
-    if (st == LR_FIELD_OK) {
-        good = st == want_st && out_len == want_len && out_len < cap
-               && memcmp(out, want, want_len) == 0 && out[out_len] == '\0';
-    } else {
-        good = st == want_st && out_len == 0 && (cap == 0 || out[0] == '\0');
-    }
-
-    if (!good) {
-        print_body(what, row, body, len);
-        print_error("  name \"%s\" cap %zu: got %d (%s) out_len %zu, "
-                    "want %d len %zu\n", name, cap, st,
-                    lr_field_status_text(st), out_len, want_st, want_len);
-    }
-
-    free(in);
-    free(out);
-
-    assert_true(good);
-}
-
-
-static void
 test_table(void **state)
 {
-    size_t  i;
-
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const form_case  *c = &cases[i];
-
-        check("row", i, c->body, c->len, c->name, c->cap, c->status, c->want,
-              c->want_len);
-    }
+    lr_field_check_table(lr_form_field, "name", cases, LR_NELEMS(cases));
 }
 
 
@@ -241,22 +141,18 @@ test_table(void **state)
 static void
 test_prefixes_do_not_crash(void **state)
 {
-    char             *in, out[CAP];
+    char              out[CAP];
     size_t            i, n, out_len;
     lr_field_status   st;
 
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const form_case  *c = &cases[i];
+    for (i = 0; i < LR_NELEMS(cases); i++) {
+        const lr_field_case  *c = &cases[i];
 
         for (n = 0; n <= c->len; n++) {
-            in = malloc(n > 0 ? n : 1);
-            assert_non_null(in);
-            memcpy(in, c->body, n);
-
-            st = lr_form_field(in, n, c->name, out, sizeof(out), &out_len);
-            free(in);
+            st = lr_field_run(lr_form_field, c->body, n, c->name, out,
+                              sizeof(out), &out_len);
 
             assert_true(st <= LR_FIELD_TOO_LONG);
             assert_true(st != LR_FIELD_NOT_STRING);
@@ -270,19 +166,9 @@ test_prefixes_do_not_crash(void **state)
 static void
 test_cap_zero(void **state)
 {
-    char    out[1];
-    size_t  out_len;
-
     (void) state;
 
-    out[0] = 'X';
-    out_len = 7;
-
-    assert_int_equal(lr_form_field("username=a", 10, "username", out, 0,
-                                   &out_len),
-                     LR_FIELD_TOO_LONG);
-    assert_int_equal(out_len, 0);
-    assert_int_equal(out[0], 'X');      /* cap 0: nothing written */
+    lr_field_check_cap_zero(lr_form_field, "username=a", 10);
 }
 
 
@@ -324,6 +210,18 @@ make_name(char *s, size_t n, char c)
 }
 
 
+/* The long-name rows are built at run time, so they are checked one by
+ * one rather than from the table. */
+static void
+check_long(size_t row, const char *body, size_t len, const char *name,
+    lr_field_status st, const char *want, size_t want_len)
+{
+    const lr_field_case  c = { body, len, name, CAP, st, want, want_len };
+
+    lr_field_check(lr_form_field, "name", "long", row, &c);
+}
+
+
 /*
  * Field names longer than 256 bytes: the decoder keeps at most 256 bytes
  * of a name, so a longer name in the body never equals a short one and
@@ -346,21 +244,21 @@ test_long_names(void **state)
 
     /* a 300-byte name in the body next to the real field */
     len = (size_t) sprintf(body, "%s=x&username=bob&%s=y", n300, n257);
-    check("long", 0, body, len, "username", CAP, LR_FIELD_OK, "bob", 3);
+    check_long(0, body, len, "username", LR_FIELD_OK, "bob", 3);
 
     /* a body name whose first 256 bytes equal a 256-byte configured name */
-    check("long", 1, body, len, n256, CAP, LR_FIELD_MISSING, "", 0);
+    check_long(1, body, len, n256, LR_FIELD_MISSING, "", 0);
 
     /* 256 bytes is the longest name that matches */
     len = (size_t) sprintf(body, "username=bob&%s=val", n256);
-    check("long", 2, body, len, n256, CAP, LR_FIELD_OK, "val", 3);
+    check_long(2, body, len, n256, LR_FIELD_OK, "val", 3);
 
     /* 257 and 300: documented as never matching */
     len = (size_t) sprintf(body, "username=bob&%s=val", n257);
-    check("long", 3, body, len, n257, CAP, LR_FIELD_MISSING, "", 0);
+    check_long(3, body, len, n257, LR_FIELD_MISSING, "", 0);
 
     len = (size_t) sprintf(body, "username=bob&%s=val", n300);
-    check("long", 4, body, len, n300, CAP, LR_FIELD_MISSING, "", 0);
+    check_long(4, body, len, n300, LR_FIELD_MISSING, "", 0);
 
     /* a percent-encoded 300-byte name (900 bytes) decodes without harm */
     len = 0;
@@ -369,12 +267,12 @@ test_long_names(void **state)
         len += 3;
     }
     len += (size_t) sprintf(body + len, "=v&username=bob");
-    check("long", 5, body, len, "username", CAP, LR_FIELD_OK, "bob", 3);
-    check("long", 6, body, len, n300, CAP, LR_FIELD_MISSING, "", 0);
+    check_long(5, body, len, "username", LR_FIELD_OK, "bob", 3);
+    check_long(6, body, len, n300, LR_FIELD_MISSING, "", 0);
 
     /* a malformed escape past the 256th byte of a long name is still seen */
     len = (size_t) sprintf(body, "username=bob&%s%%zz=1", n300);
-    check("long", 7, body, len, "username", CAP, LR_FIELD_MALFORMED, "", 0);
+    check_long(7, body, len, "username", LR_FIELD_MALFORMED, "", 0);
 }
 
 

@@ -1,14 +1,7 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "lr_test.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -171,6 +164,30 @@ make_sa(const char *ip, struct sockaddr_storage *ss)
 }
 
 
+/* ip looked up into g, first filled with 0xa5 so every field must be set */
+static void
+lookup(MMDB_s *city, MMDB_s *asn, const char *ip, lr_geo *g)
+{
+    struct sockaddr_storage  ss;
+
+    make_sa(ip, &ss);
+    memset(g, 0xa5, sizeof(*g));
+    lr_geo_lookup(city, asn, (struct sockaddr *) &ss, g);
+}
+
+
+/* Nothing known: no names, no location, no ASN. */
+static void
+assert_unknown(const lr_geo *g)
+{
+    assert_string_equal(g->country, "");
+    assert_string_equal(g->city, "");
+    assert_int_equal(g->has_location, 0);
+    assert_int_equal(g->asn, 0);
+    assert_string_equal(g->asn_org, "");
+}
+
+
 static int
 near(double a, double b)
 {
@@ -243,24 +260,18 @@ print_geo(const char *what, const char *ip, const lr_geo *g)
 static void
 test_table(void **state)
 {
-    int                       mask;
-    size_t                    i;
-    lr_geo                    g;
-    struct sockaddr_storage   ss;
+    int     mask;
+    size_t  i;
+    lr_geo  g;
 
     (void) state;
 
     open_dbs();
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        make_sa(cases[i].ip, &ss);
-
+    for (i = 0; i < LR_NELEMS(cases); i++) {
         for (mask = 0; mask < 4; mask++) {
-            memset(&g, 0xa5, sizeof(g));   /* every field must be set */
-
-            lr_geo_lookup((mask & 1) ? &city_db : NULL,
-                          (mask & 2) ? &asn_db : NULL,
-                          (struct sockaddr *) &ss, &g);
+            lookup((mask & 1) ? &city_db : NULL, (mask & 2) ? &asn_db : NULL,
+                   cases[i].ip, &g);
 
             if (!geo_matches(&g, &cases[i], mask & 1, mask & 2)) {
                 print_geo("row", cases[i].ip, &g);
@@ -292,12 +303,8 @@ test_unix_socket(void **state)
     memset(&g, 0xa5, sizeof(g));
     lr_geo_lookup(&city_db, &asn_db, (struct sockaddr *) &un, &g);
 
-    assert_string_equal(g.country, "");
-    assert_string_equal(g.city, "");
-    assert_int_equal(g.has_location, 0);
+    assert_unknown(&g);
     assert_true(g.latitude == 0 && g.longitude == 0);
-    assert_int_equal(g.asn, 0);
-    assert_string_equal(g.asn_org, "");
 
     /* an unspecified family is no better */
     un.sun_family = AF_UNSPEC;
@@ -312,22 +319,13 @@ test_unix_socket(void **state)
 static void
 test_swapped_databases(void **state)
 {
-    lr_geo                   g;
-    struct sockaddr_storage  ss;
+    lr_geo  g;
 
     (void) state;
 
     open_dbs();
-    make_sa("198.51.100.7", &ss);
-
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&asn_db, &city_db, (struct sockaddr *) &ss, &g);
-
-    assert_string_equal(g.country, "");
-    assert_string_equal(g.city, "");
-    assert_int_equal(g.has_location, 0);
-    assert_int_equal(g.asn, 0);
-    assert_string_equal(g.asn_org, "");
+    lookup(&asn_db, &city_db, "198.51.100.7", &g);
+    assert_unknown(&g);
 }
 
 
@@ -359,6 +357,34 @@ write_file(const char *path, const void *data, size_t len)
 }
 
 
+/* lr_geo_open refuses path and gives a reason in err. */
+static void
+open_fails(const char *path, char *err, size_t size)
+{
+    int     rc;
+    MMDB_s  db;
+
+    memset(err, 0, size);
+    rc = lr_geo_open(&db, path, err, size);
+    assert_int_equal(rc, -1);
+    assert_true(err[0] != '\0');
+}
+
+
+/* The same for a file in tmpdir holding data, removed afterwards. */
+static void
+file_fails(const char *name, const void *data, size_t len, char *err,
+    size_t size)
+{
+    char  path[512];
+
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    write_file(path, data, len);
+    open_fails(path, err, size);
+    unlink(path);
+}
+
+
 static void
 test_open_errors(void **state)
 {
@@ -371,49 +397,27 @@ test_open_errors(void **state)
     make_tmpdir();
 
     /* missing file: the reason says so */
-    memset(err, 0, sizeof(err));
     snprintf(path, sizeof(path), "%s/no-such.mmdb", tmpdir);
-    rc = lr_geo_open(&db, path, err, sizeof(err));
-    assert_int_equal(rc, -1);
-    assert_true(err[0] != '\0');
+    open_fails(path, err, sizeof(err));
     if (strstr(err, "No such file") == NULL) {
         print_error("missing file gave \"%s\"\n", err);
     }
     assert_non_null(strstr(err, "No such file"));
 
     /* a text file */
-    snprintf(path, sizeof(path), "%s/not-a-db.mmdb", tmpdir);
-    write_file(path, "this is not a MaxMind database\n", 31);
-    memset(err, 0, sizeof(err));
-    rc = lr_geo_open(&db, path, err, sizeof(err));
-    assert_int_equal(rc, -1);
-    assert_true(err[0] != '\0');
+    file_fails("not-a-db.mmdb", "this is not a MaxMind database\n", 31, err,
+               sizeof(err));
     assert_non_null(memchr(err, '\0', sizeof(err)));
-    unlink(path);
 
     /* an empty file */
-    snprintf(path, sizeof(path), "%s/empty.mmdb", tmpdir);
-    write_file(path, "", 0);
-    memset(err, 0, sizeof(err));
-    rc = lr_geo_open(&db, path, err, sizeof(err));
-    assert_int_equal(rc, -1);
-    assert_true(err[0] != '\0');
-    unlink(path);
+    file_fails("empty.mmdb", "", 0, err, sizeof(err));
 
     /* the metadata marker alone, without metadata */
-    snprintf(path, sizeof(path), "%s/marker.mmdb", tmpdir);
-    write_file(path, "\0\0\0\0\xab\xcd\xefMaxMind.com", 18);
-    memset(err, 0, sizeof(err));
-    rc = lr_geo_open(&db, path, err, sizeof(err));
-    assert_int_equal(rc, -1);
-    assert_true(err[0] != '\0');
-    unlink(path);
+    file_fails("marker.mmdb", "\0\0\0\0\xab\xcd\xefMaxMind.com", 18, err,
+               sizeof(err));
 
     /* a directory */
-    memset(err, 0, sizeof(err));
-    rc = lr_geo_open(&db, tmpdir, err, sizeof(err));
-    assert_int_equal(rc, -1);
-    assert_true(err[0] != '\0');
+    open_fails(tmpdir, err, sizeof(err));
 
     /* a small error buffer is filled, terminated and not overrun */
     memset(small, 'X', sizeof(small));
@@ -741,9 +745,8 @@ write_handmade_db(const char *path)
 static void
 test_handmade_db(void **state)
 {
-    char                     path[512], err[256];
-    lr_geo                   g;
-    struct sockaddr_storage  ss;
+    char    path[512], err[256];
+    lr_geo  g;
 
     (void) state;
 
@@ -761,9 +764,7 @@ test_handmade_db(void **state)
     unlink(path);               /* mapped: stays readable */
 
     /* IPv4 against the IPv4 tree */
-    make_sa("198.51.100.7", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "198.51.100.7", &g);
     assert_string_equal(g.country, "DE");
     assert_string_equal(g.city, "Mapped");
     assert_int_equal(g.has_location, 1);
@@ -773,35 +774,23 @@ test_handmade_db(void **state)
 
     /* IPv4-mapped IPv6: an IPv4 tree cannot take an IPv6 lookup, so this
      * only works when the address is turned into IPv4 first */
-    make_sa("::ffff:198.51.100.7", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "::ffff:198.51.100.7", &g);
     assert_string_equal(g.country, "DE");
     assert_string_equal(g.city, "Mapped");
     assert_int_equal(g.asn, 64500);
 
     /* a real IPv6 address in an IPv4 database: unknown, not an error */
-    make_sa("2001:db8:1::5", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
-    assert_string_equal(g.country, "");
-    assert_string_equal(g.city, "");
-    assert_int_equal(g.has_location, 0);
-    assert_int_equal(g.asn, 0);
-    assert_string_equal(g.asn_org, "");
+    lookup(&made_db, &made_db, "2001:db8:1::5", &g);
+    assert_unknown(&g);
 
     /* a country code that is not two letters is unknown, not cut */
-    make_sa("192.0.2.1", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "192.0.2.1", &g);
     if (g.country[0] != '\0') {
         print_geo("three-letter code", "192.0.2.1", &g);
     }
     assert_string_equal(g.country, "");
 
-    make_sa("100.64.1.1", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "100.64.1.1", &g);
     assert_string_equal(g.country, "");
     /* names stop before a control byte or invalid UTF-8 */
     assert_string_equal(g.city, "Ber");
@@ -809,18 +798,14 @@ test_handmade_db(void **state)
     assert_int_equal(g.asn, 0);
 
     /* long names: cut at a character boundary, always terminated */
-    make_sa("203.0.113.5", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "203.0.113.5", &g);
     assert_string_equal(g.country, "JP");
     assert_string_equal(g.city, cut_city);          /* 126 of 129 bytes */
     assert_int_equal(strlen(g.asn_org), 127);       /* just fits */
     assert_int_equal(g.asn, 4200000000u);
     assert_int_equal(g.has_location, 0);
 
-    make_sa("10.200.3.4", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "10.200.3.4", &g);
     assert_string_equal(g.country, "FR");           /* registered */
     assert_int_equal(strlen(g.city), LR_GEO_NAME_MAX - 1);
     assert_string_equal(g.asn_org, cut_org);        /* 63 whole chars */
@@ -829,9 +814,7 @@ test_handmade_db(void **state)
     assert_int_equal(g.asn, 1);
 
     /* not in the tree */
-    make_sa("8.8.8.8", &ss);
-    memset(&g, 0xa5, sizeof(g));
-    lr_geo_lookup(&made_db, &made_db, (struct sockaddr *) &ss, &g);
+    lookup(&made_db, &made_db, "8.8.8.8", &g);
     assert_string_equal(g.country, "");
     assert_int_equal(g.asn, 0);
 

@@ -1,39 +1,18 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "lr_field.h"
+#include "lr_test.h"
 
 
 #define CAP  64
 
 /* Literal rows keep their length, so embedded NULs count. */
 #define ROWC(body, path, cap, st, want) \
-    { body, sizeof(body) - 1, path, cap, st, want, sizeof(want) - 1 }
+    LR_FIELD_ROW(body, path, cap, st, want)
 #define OKP(body, path, want)  ROWC(body, path, CAP, LR_FIELD_OK, want)
 #define OK(body, want)         OKP(body, "username", want)
 #define BADP(body, path, st)   ROWC(body, path, CAP, st, "")
 #define BAD(body, st)          BADP(body, "username", st)
 
 
-typedef struct {
-    const char       *body;
-    size_t            len;
-    const char       *path;
-    size_t            cap;
-    lr_field_status   status;
-    const char       *want;
-    size_t            want_len;
-} json_case;
-
-
-static const json_case  cases[] = {
+static const lr_field_case  cases[] = {
     /* top-level member */
     OK("{\"username\":\"alice\"}", "alice"),
     OK("{\"password\":\"x\",\"username\":\"alice\",\"n\":1}", "alice"),
@@ -182,90 +161,11 @@ static const json_case  cases[] = {
 
 
 static void
-print_body(const char *what, size_t i, const char *s, size_t len)
-{
-    char    buf[120];
-    size_t  j, n;
-
-    n = 0;
-
-    for (j = 0; j < len && n < sizeof(buf) - 5; j++) {
-        unsigned char  ch = (unsigned char) s[j];
-
-        if (ch >= 0x20 && ch < 0x7f) {
-            buf[n++] = (char) ch;
-        } else {
-            n += (size_t) snprintf(buf + n, sizeof(buf) - n, "\\x%02x", ch);
-        }
-    }
-
-    buf[n] = '\0';
-    print_error("%s %zu failed (len %zu): \"%s%s\"\n", what, i, len, buf,
-                j < len ? "..." : "");
-}
-
-
-/*
- * Runs lr_json_field on a copy of body in a heap block of exactly len
- * bytes (a read past len hits ASan's redzone), with an output buffer of
- * exactly cap bytes filled with 'X'. Checks status, value, terminating
- * NUL, and that a failure leaves "" and 0.
- */
-static void
-check(const char *what, size_t row, const char *body, size_t len,
-    const char *path, size_t cap, lr_field_status want_st, const char *want,
-    size_t want_len)
-{
-    int               good;
-    char             *in, *out;
-    size_t            out_len;
-    lr_field_status   st;
-
-    in = malloc(len > 0 ? len : 1);
-    out = malloc(cap > 0 ? cap : 1);
-    assert_non_null(in);
-    assert_non_null(out);
-
-    memcpy(in, body, len);
-    memset(out, 'X', cap > 0 ? cap : 1);
-    out_len = 12345;
-
-    st = lr_json_field(in, len, path, out, cap, &out_len);
-
-    if (st == LR_FIELD_OK) {
-        good = st == want_st && out_len == want_len && out_len < cap
-               && memcmp(out, want, want_len) == 0 && out[out_len] == '\0';
-    } else {
-        good = st == want_st && out_len == 0 && (cap == 0 || out[0] == '\0');
-    }
-
-    if (!good) {
-        print_body(what, row, body, len);
-        print_error("  path \"%s\" cap %zu: got %d (%s) out_len %zu, "
-                    "want %d len %zu\n", path, cap, st,
-                    lr_field_status_text(st), out_len, want_st, want_len);
-    }
-
-    free(in);
-    free(out);
-
-    assert_true(good);
-}
-
-
-static void
 test_table(void **state)
 {
-    size_t  i;
-
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const json_case  *c = &cases[i];
-
-        check("row", i, c->body, c->len, c->path, c->cap, c->status,
-              c->want, c->want_len);
-    }
+    lr_field_check_table(lr_json_field, "path", cases, LR_NELEMS(cases));
 }
 
 
@@ -280,7 +180,7 @@ test_top_level_scalar(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+    for (i = 0; i < LR_NELEMS(docs); i++) {
         st = lr_json_field(docs[i], strlen(docs[i]), "username", out,
                            sizeof(out), &out_len);
 
@@ -299,29 +199,25 @@ static void
 test_prefixes_do_not_crash(void **state)
 {
     int               whole;
-    char             *in, out[CAP];
+    char              out[CAP];
     size_t            i, n, out_len;
     lr_field_status   st;
 
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const json_case  *c = &cases[i];
+    for (i = 0; i < LR_NELEMS(cases); i++) {
+        const lr_field_case  *c = &cases[i];
 
         whole = c->len > 0 && c->body[0] == '{' && c->body[c->len - 1] == '}'
                 && c->status != LR_FIELD_MALFORMED;
 
         for (n = 0; n < c->len; n++) {
-            in = malloc(n > 0 ? n : 1);
-            assert_non_null(in);
-            memcpy(in, c->body, n);
-
-            st = lr_json_field(in, n, c->path, out, sizeof(out), &out_len);
-            free(in);
+            st = lr_field_run(lr_json_field, c->body, n, c->name, out,
+                              sizeof(out), &out_len);
 
             /* a proper prefix of a valid {...} document is incomplete */
             if (whole && st != LR_FIELD_MALFORMED) {
-                print_body("prefix of row", i, c->body, n);
+                lr_print_failed("prefix of row", i, c->body, n);
             }
 
             if (whole) {
@@ -344,19 +240,9 @@ test_prefixes_do_not_crash(void **state)
 static void
 test_cap_zero(void **state)
 {
-    char    out[1];
-    size_t  out_len;
-
     (void) state;
 
-    out[0] = 'X';
-    out_len = 7;
-
-    assert_int_equal(lr_json_field("{\"username\":\"a\"}", 16, "username",
-                                   out, 0, &out_len),
-                     LR_FIELD_TOO_LONG);
-    assert_int_equal(out_len, 0);
-    assert_int_equal(out[0], 'X');
+    lr_field_check_cap_zero(lr_json_field, "{\"username\":\"a\"}", 16);
 }
 
 
@@ -382,6 +268,21 @@ repeat(const char *unit, size_t n, const char *tail, size_t *len)
 }
 
 
+/* lr_json_field on doc, a heap block built here, which it then frees;
+ * out has CAP bytes. */
+static lr_field_status
+field_and_free(char *doc, size_t len, const char *path, char *out,
+    size_t *out_len)
+{
+    lr_field_status  st;
+
+    st = lr_json_field(doc, len, path, out, CAP, out_len);
+    free(doc);
+
+    return st;
+}
+
+
 /* Deep documents are refused (or walked), never overflow the stack. */
 static void
 test_deep_nesting(void **state)
@@ -394,8 +295,7 @@ test_deep_nesting(void **state)
 
     /* 10000 '[': unterminated and far too deep */
     doc = repeat("[", 10000, "", &len);
-    st = lr_json_field(doc, len, "username", out, sizeof(out), &out_len);
-    free(doc);
+    st = field_and_free(doc, len, "username", out, &out_len);
     assert_int_equal(st, LR_FIELD_MALFORMED);
 
     /* 10000 '[' then 10000 ']': well formed, far too deep for jansson
@@ -404,14 +304,12 @@ test_deep_nesting(void **state)
     assert_non_null(doc);
     memset(doc, '[', 10000);
     memset(doc + 10000, ']', 10000);
-    st = lr_json_field(doc, 20000, "username", out, sizeof(out), &out_len);
-    free(doc);
+    st = field_and_free(doc, 20000, "username", out, &out_len);
     assert_true(st == LR_FIELD_MALFORMED || st == LR_FIELD_MISSING);
 
     /* 10000 nested objects */
     doc = repeat("{\"a\":", 10000, "1", &len);
-    st = lr_json_field(doc, len, "a.a.a", out, sizeof(out), &out_len);
-    free(doc);
+    st = field_and_free(doc, len, "a.a.a", out, &out_len);
     assert_int_equal(st, LR_FIELD_MALFORMED);
 
     /* 100 nested objects and a 100-step path to the value: found */
@@ -427,9 +325,8 @@ test_deep_nesting(void **state)
     }
 
     path = repeat("k.", 99, "k", &i);
-    st = lr_json_field(doc, len, path, out, sizeof(out), &out_len);
+    st = field_and_free(doc, len, path, out, &out_len);
     free(path);
-    free(doc);
 
     assert_int_equal(st, LR_FIELD_OK);
     assert_string_equal(out, "bottom");

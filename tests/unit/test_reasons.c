@@ -1,13 +1,4 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "lr_test.h"
 #include "lr_reasons.h"
 
 
@@ -29,6 +20,35 @@ fill_codes(void)
 }
 
 
+/* Empties r, then adds the codes in order; the list ends with NULL. */
+static void
+reasons_set(lr_reasons *r, ...)
+{
+    va_list      ap;
+    const char  *code;
+
+    memset(r, 0, sizeof(*r));
+    va_start(ap, r);
+
+    while ((code = va_arg(ap, const char *)) != NULL) {
+        lr_reasons_add(r, code);
+    }
+
+    va_end(ap);
+}
+
+
+/* Formats r into buf, first filled with 'X' (size bytes), with cap bytes
+ * of room, so the tests see what was written and where it stopped. */
+static size_t
+format_into(const lr_reasons *r, char *buf, size_t size, size_t cap)
+{
+    memset(buf, 'X', size);
+
+    return lr_reasons_format(r, buf, cap);
+}
+
+
 static void
 test_add_keeps_order(void **state)
 {
@@ -36,11 +56,8 @@ test_add_keeps_order(void **state)
 
     (void) state;
 
-    memset(&r, 0, sizeof(r));
-
-    lr_reasons_add(&r, LR_REASON_NO_USER);
-    lr_reasons_add(&r, LR_REASON_BAD_BODY);
-    lr_reasons_add(&r, LR_REASON_BAD_USER);
+    reasons_set(&r, LR_REASON_NO_USER, LR_REASON_BAD_BODY, LR_REASON_BAD_USER,
+                NULL);
 
     assert_int_equal(r.n, 3);
     assert_string_equal(r.code[0], "no_user");
@@ -57,13 +74,8 @@ test_add_dedups(void **state)
 
     (void) state;
 
-    memset(&r, 0, sizeof(r));
-
-    lr_reasons_add(&r, LR_REASON_BAD_BODY);
-    lr_reasons_add(&r, LR_REASON_NO_USER);
-    lr_reasons_add(&r, LR_REASON_BAD_BODY);
-    lr_reasons_add(&r, copy);
-    lr_reasons_add(&r, LR_REASON_NO_USER);
+    reasons_set(&r, LR_REASON_BAD_BODY, LR_REASON_NO_USER, LR_REASON_BAD_BODY,
+                copy, LR_REASON_NO_USER, NULL);
 
     assert_int_equal(r.n, 2);
     assert_string_equal(r.code[0], "bad_body");
@@ -117,38 +129,30 @@ test_format(void **state)
 
     (void) state;
 
-    memset(&r, 0, sizeof(r));
-    lr_reasons_add(&r, "a");
-    lr_reasons_add(&r, "bb");
-    lr_reasons_add(&r, "ccc");
+    reasons_set(&r, "a", "bb", "ccc", NULL);
 
-    memset(buf, 'X', sizeof(buf));
-    n = lr_reasons_format(&r, buf, sizeof(buf));
+    n = format_into(&r, buf, sizeof(buf), sizeof(buf));
     assert_int_equal(n, 8);
     assert_string_equal(buf, "a,bb,ccc");
 
     /* exactly enough room: 8 bytes and the NUL */
-    memset(buf, 'X', sizeof(buf));
-    n = lr_reasons_format(&r, buf, 9);
+    n = format_into(&r, buf, sizeof(buf), 9);
     assert_int_equal(n, 8);
     assert_string_equal(buf, "a,bb,ccc");
 
     /* one byte short, and shorter: 0, and an empty string, no overrun */
     for (n = 1; n <= 8; n++) {
-        memset(buf, 'X', sizeof(buf));
-        assert_int_equal(lr_reasons_format(&r, buf, n), 0);
+        assert_int_equal(format_into(&r, buf, sizeof(buf), n), 0);
         assert_int_equal(buf[0], '\0');
         assert_int_equal(buf[n], 'X');
     }
 
     /* cap 0: nothing written */
-    memset(buf, 'X', sizeof(buf));
-    assert_int_equal(lr_reasons_format(&r, buf, 0), 0);
+    assert_int_equal(format_into(&r, buf, sizeof(buf), 0), 0);
     assert_int_equal(buf[0], 'X');
 
     /* one code: no separator */
-    memset(&r, 0, sizeof(r));
-    lr_reasons_add(&r, LR_REASON_BODY_TOO_LARGE);
+    reasons_set(&r, LR_REASON_BODY_TOO_LARGE, NULL);
     n = lr_reasons_format(&r, buf, sizeof(buf));
     assert_int_equal(n, strlen("body_too_large"));
     assert_string_equal(buf, "body_too_large");
@@ -165,17 +169,14 @@ test_format_empty(void **state)
 
     memset(&r, 0, sizeof(r));
 
-    memset(buf, 'X', sizeof(buf));
-    assert_int_equal(lr_reasons_format(&r, buf, sizeof(buf)), 0);
+    assert_int_equal(format_into(&r, buf, sizeof(buf), sizeof(buf)), 0);
     assert_int_equal(buf[0], '\0');
     assert_int_equal(buf[1], 'X');
 
-    memset(buf, 'X', sizeof(buf));
-    assert_int_equal(lr_reasons_format(&r, buf, 1), 0);
+    assert_int_equal(format_into(&r, buf, sizeof(buf), 1), 0);
     assert_int_equal(buf[0], '\0');
 
-    memset(buf, 'X', sizeof(buf));
-    assert_int_equal(lr_reasons_format(&r, buf, 0), 0);
+    assert_int_equal(format_into(&r, buf, sizeof(buf), 0), 0);
     assert_int_equal(buf[0], 'X');
 }
 
@@ -193,12 +194,8 @@ test_format_full(void **state)
 
     (void) state;
 
-    memset(&r, 0, sizeof(r));
-    lr_reasons_add(&r, LR_REASON_NO_USER);
-    lr_reasons_add(&r, LR_REASON_BAD_USER);
-    lr_reasons_add(&r, LR_REASON_BAD_BODY);
-    lr_reasons_add(&r, LR_REASON_BODY_TOO_LARGE);
-    lr_reasons_add(&r, LR_REASON_UNSUPPORTED_BODY);
+    reasons_set(&r, LR_REASON_NO_USER, LR_REASON_BAD_USER, LR_REASON_BAD_BODY,
+                LR_REASON_BODY_TOO_LARGE, LR_REASON_UNSUPPORTED_BODY, NULL);
 
     n = lr_reasons_format(&r, buf, sizeof(buf));
     assert_string_equal(buf, "no_user,bad_user,bad_body,body_too_large,"

@@ -1,13 +1,4 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "lr_test.h"
 #include "lr_ua.h"
 
 
@@ -263,33 +254,6 @@ fill_big(void)
 
 
 static void
-print_row(size_t i, const ua_case *c)
-{
-    size_t       j;
-    const char  *s;
-    char         buf[100];
-    size_t       n;
-
-    s = case_text(c);
-    n = 0;
-
-    for (j = 0; j < c->len && n < sizeof(buf) - 5; j++) {
-        unsigned char  ch = (unsigned char) s[j];
-
-        if (ch >= 0x20 && ch < 0x7f) {
-            buf[n++] = (char) ch;
-        } else {
-            n += (size_t) snprintf(buf + n, sizeof(buf) - n, "\\x%02x", ch);
-        }
-    }
-
-    buf[n] = '\0';
-    print_error("row %zu failed (len %zu): \"%s%s\"\n", i, c->len, buf,
-                j < c->len ? "..." : "");
-}
-
-
-static void
 test_table(void **state)
 {
     size_t   i;
@@ -297,9 +261,9 @@ test_table(void **state)
 
     (void) state;
 
-    assert_true(sizeof(cases) / sizeof(cases[0]) >= 45);
+    assert_true(LR_NELEMS(cases) >= 45);
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < LR_NELEMS(cases); i++) {
         const ua_case  *c = &cases[i];
 
         memset(&got, 0, sizeof(got));
@@ -310,7 +274,7 @@ test_table(void **state)
             || strcmp(got.os, c->os) != 0
             || strcmp(got.device_class, c->device_class) != 0)
         {
-            print_row(i, c);
+            lr_print_failed("row", i, case_text(c), c->len);
         }
 
         assert_non_null(got.family);
@@ -339,7 +303,7 @@ test_truncated_prefixes(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < LR_NELEMS(cases); i++) {
         s = case_text(&cases[i]);
         buf = malloc(cases[i].len > 0 ? cases[i].len : 1);
         assert_non_null(buf);

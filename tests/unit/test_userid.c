@@ -1,13 +1,4 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "lr_test.h"
 #include "lr_userid.h"
 
 
@@ -119,28 +110,6 @@ static const userid_case  cases[] = {
 };
 
 
-static void
-print_row(size_t i, const unsigned char *s, size_t len)
-{
-    char    buf[120];
-    size_t  j, n;
-
-    n = 0;
-
-    for (j = 0; j < len && n < sizeof(buf) - 5; j++) {
-        if (s[j] >= 0x20 && s[j] < 0x7f) {
-            buf[n++] = (char) s[j];
-        } else {
-            n += (size_t) snprintf(buf + n, sizeof(buf) - n, "\\x%02x", s[j]);
-        }
-    }
-
-    buf[n] = '\0';
-    print_error("row %zu failed (len %zu): \"%s%s\"\n", i, len, buf,
-                j < len ? "..." : "");
-}
-
-
 /*
  * Normalises in[0..len) copied to the end of a heap block (a read past
  * len hits ASan's redzone) into an output buffer that starts full of 'X',
@@ -155,9 +124,7 @@ check(size_t row, const unsigned char *in, size_t len,
     unsigned char     *buf;
     lr_userid_status   st;
 
-    buf = malloc(len > 0 ? len : 1);
-    assert_non_null(buf);
-    memcpy(buf, in, len);
+    buf = lr_heap_copy(in, len);
 
     memset(out, 'X', sizeof(out));
     out_len = 12345;
@@ -169,7 +136,7 @@ check(size_t row, const unsigned char *in, size_t len,
         || (st == LR_USERID_OK
             && (out_len != want_len || memcmp(out, want, want_len) != 0)))
     {
-        print_row(row, in, len);
+        lr_print_failed("row", row, in, len);
         print_error("  got %d (%s) len %zu, want %d\n", st,
                     lr_userid_status_text(st), out_len, want_status);
     }
@@ -185,7 +152,7 @@ check(size_t row, const unsigned char *in, size_t len,
     } else {
         /* a refused id leaves nothing a careless caller could use */
         if (out_len != 0 || out[0] != '\0') {
-            print_row(row, in, len);
+            lr_print_failed("row", row, in, len);
             print_error("  failure left out_len %zu, out[0] 0x%02x\n",
                         out_len, (unsigned char) out[0]);
         }
@@ -202,7 +169,7 @@ test_table(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < LR_NELEMS(cases); i++) {
         const userid_case  *c = &cases[i];
 
         check(i, (const unsigned char *) c->in, c->len, c->status, c->want,
@@ -357,7 +324,7 @@ test_same_account(void **state)
                          strlen(spellings[0]), a, &a_len),
                      LR_USERID_OK);
 
-    for (i = 1; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+    for (i = 1; i < LR_NELEMS(spellings); i++) {
         assert_int_equal(lr_userid_normalize(
                              (const unsigned char *) spellings[i],
                              strlen(spellings[i]), b, &b_len),

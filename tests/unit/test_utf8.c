@@ -1,13 +1,4 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "lr_test.h"
 #include "lr_utf8.h"
 
 
@@ -137,12 +128,10 @@ test_table(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < LR_NELEMS(cases); i++) {
         const utf8_case  *c = &cases[i];
 
-        buf = malloc(c->n > 0 ? c->n : 1);
-        assert_non_null(buf);
-        memcpy(buf, c->in, c->n);
+        buf = lr_heap_copy(c->in, c->n);
 
         cp = NOCP;
         ret = lr_utf8_decode(buf, c->n, &cp);

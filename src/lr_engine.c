@@ -1,0 +1,290 @@
+#include "lr_engine.h"
+#include "lr_model.h"
+#include "lr_rules.h"
+
+#include <math.h>
+#include <string.h>
+
+
+static const lr_feature  lr_engine_network[] = {
+    LR_F_COUNTRY, LR_F_ASN, LR_F_PREFIX, LR_F_IP
+};
+
+static const lr_feature  lr_engine_browser[] = {
+    LR_F_DEVCLASS, LR_F_OS, LR_F_BROWSER, LR_F_UA
+};
+
+static const lr_feature  lr_engine_device[] = { LR_F_DEVICE };
+static const lr_feature  lr_engine_fingerprint[] = { LR_F_FINGERPRINT };
+
+
+/* list kinds in the order their reasons are named */
+static const struct {
+    unsigned     kind;
+    const char  *allow;
+    const char  *block;
+} lr_engine_lists[] = {
+    { LR_LIST_IP, "allowlist:ip", "blocklist:ip" },
+    { LR_LIST_USER, "allowlist:user", "blocklist:user" },
+    { LR_LIST_DEVICE, "allowlist:device", "blocklist:device" },
+    { LR_LIST_COUNTRY, "allowlist:country", "blocklist:country" },
+    { LR_LIST_ASN, "allowlist:asn", "blocklist:asn" },
+};
+
+
+void
+lr_engine_keys(const lr_login *login, lr_keys *keys)
+{
+    uint64_t  ip, device;
+
+    memset(keys, 0, sizeof(*keys));
+    lr_features_of(login, &keys->f);
+
+    ip = lr_hash_str(0x6970, login->ip);
+    device = keys->f.v[LR_F_DEVICE] ? keys->f.v[LR_F_DEVICE]
+                                    : keys->f.v[LR_F_FINGERPRINT];
+
+    keys->counter[LR_C_IP_FAILURES] = lr_hash(0x6966, &ip, sizeof(ip));
+    keys->counter[LR_C_IP_USERS] = lr_hash(0x6975, &ip, sizeof(ip));
+
+    if (login->user && login->user[0]) {
+        keys->user = lr_hash_str(0x75736572, login->user);
+        keys->counter[LR_C_USER_FAILURES] = lr_hash(0x7566, &keys->user,
+                                                    sizeof(keys->user));
+        keys->counter[LR_C_IP_USER_FAILURES] = lr_hash(ip, &keys->user,
+                                                       sizeof(keys->user));
+        keys->member[LR_C_IP_USERS] = keys->user;
+        keys->member[LR_C_DEVICE_USERS] = keys->user;
+    }
+
+    if (device) {
+        keys->counter[LR_C_DEVICE_FAILURES] = lr_hash(0x6466, &device,
+                                                      sizeof(device));
+        keys->counter[LR_C_DEVICE_USERS] = lr_hash(0x6475, &device,
+                                                   sizeof(device));
+    }
+}
+
+
+/*
+ * Lists decide alone. An IP block entry wins over everything (an attacking
+ * network stays out even for a trusted user), any allow entry over the
+ * other block entries (a trusted customer travelling to a blocked country).
+ */
+static int
+lr_engine_lists_decide(const lr_login *login, lr_verdict *v)
+{
+    size_t  i;
+
+    if (login->block & LR_LIST_IP) {
+        lr_reasons_add_points(&v->reasons, lr_engine_lists[0].block, 100);
+        v->score = 100;
+        v->action = LR_ACTION_BLOCK;
+        return 1;
+    }
+
+    for (i = 0; i < sizeof(lr_engine_lists) / sizeof(lr_engine_lists[0]);
+         i++)
+    {
+        if (login->allow & lr_engine_lists[i].kind) {
+            lr_reasons_add(&v->reasons, lr_engine_lists[i].allow);
+            v->score = 0;
+            v->action = LR_ACTION_ALLOW;
+            return 1;
+        }
+    }
+
+    for (i = 0; i < sizeof(lr_engine_lists) / sizeof(lr_engine_lists[0]);
+         i++)
+    {
+        if (login->block & lr_engine_lists[i].kind) {
+            lr_reasons_add_points(&v->reasons, lr_engine_lists[i].block, 100);
+            v->score = 100;
+            v->action = LR_ACTION_BLOCK;
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+lr_engine_model_points(const lr_config *cfg, double log_ratio, int cap,
+    double scale)
+{
+    double  points;
+
+    if (log_ratio <= 0.0) {
+        return 0;
+    }
+
+    points = floor(log_ratio * cfg->model_points_per_decade * scale + 0.5);
+
+    return points > cap ? cap : (int) points;
+}
+
+
+static void
+lr_engine_model(const lr_config *cfg, const lr_keys *keys,
+    const lr_view *view, lr_reasons *reasons)
+{
+    int                 points;
+    double              scale, ratio;
+    const lr_profile   *p;
+    const lr_features  *f;
+
+    p = view->profile;
+    f = &keys->f;
+
+    if (p == NULL) {
+        return;
+    }
+
+    /* cold start: a profile of one or two logins proves little either way,
+     * so its evidence is scaled down rather than trusted or ignored */
+    scale = 1.0;
+
+    if (p->successes < cfg->cold_start_logins) {
+        scale = (double) p->successes / cfg->cold_start_logins;
+        lr_reasons_add(reasons, LR_REASON_COLD_START);
+    }
+
+    ratio = lr_model_log_ratio(p, view, f, lr_engine_network, 4,
+                               cfg->model_alpha);
+    points = lr_engine_model_points(cfg, ratio, cfg->model_cap_network, scale);
+    if (points > 0) {
+        lr_reasons_add_points(reasons, LR_REASON_UNUSUAL_NETWORK, points);
+    }
+
+    ratio = lr_model_log_ratio(p, view, f, lr_engine_browser, 4,
+                               cfg->model_alpha);
+    points = lr_engine_model_points(cfg, ratio, cfg->model_cap_browser, scale);
+    if (points > 0) {
+        lr_reasons_add_points(reasons, LR_REASON_UNUSUAL_BROWSER, points);
+    }
+
+    /* the cookie when there is one, else the fingerprint */
+    ratio = f->v[LR_F_DEVICE]
+            ? lr_model_log_ratio(p, view, f, lr_engine_device, 1,
+                                 cfg->model_alpha)
+            : lr_model_log_ratio(p, view, f, lr_engine_fingerprint, 1,
+                                 cfg->model_alpha);
+    points = lr_engine_model_points(cfg, ratio, cfg->model_cap_device, scale);
+    if (points > 0) {
+        lr_reasons_add_points(reasons, LR_REASON_UNUSUAL_DEVICE, points);
+    }
+}
+
+
+void
+lr_engine_score(const lr_config *cfg, const lr_login *login,
+    const lr_keys *keys, const lr_view *view, lr_verdict *verdict)
+{
+    int          sum, owner_only;
+    size_t       i;
+    const char  *user_failures;
+
+    memset(verdict, 0, sizeof(*verdict));
+
+    if (lr_engine_lists_decide(login, verdict)) {
+        return;
+    }
+
+    lr_engine_model(cfg, keys, view, &verdict->reasons);
+    lr_rules_apply(cfg, login, keys, view, &verdict->reasons);
+
+    sum = 0;
+    owner_only = 0;
+    user_failures = lr_rule_code(LR_RULE_USER_FAILURES);
+
+    for (i = 0; i < verdict->reasons.n; i++) {
+        sum += verdict->reasons.points[i];
+
+        if (verdict->reasons.code[i] == user_failures) {
+            owner_only += verdict->reasons.points[i];
+        }
+    }
+
+    verdict->score = sum > 100 ? 100 : sum;
+
+    if (verdict->score >= cfg->block) {
+        verdict->action = LR_ACTION_BLOCK;
+
+        /* failures of the user alone are what anyone who knows the user
+         * name can cause: they may ask for a challenge, never lock the
+         * owner out */
+        if (sum - owner_only < cfg->block) {
+            verdict->action = LR_ACTION_CHALLENGE;
+        }
+
+    } else if (verdict->score >= cfg->challenge) {
+        verdict->action = LR_ACTION_CHALLENGE;
+
+    } else if (verdict->score >= cfg->tag) {
+        verdict->action = LR_ACTION_TAG;
+
+    } else {
+        verdict->action = LR_ACTION_ALLOW;
+    }
+}
+
+
+void
+lr_engine_learn(const lr_config *cfg, const lr_login *login,
+    const lr_keys *keys, int success, lr_writes *w)
+{
+    unsigned  i;
+
+    memset(w, 0, sizeof(*w));
+
+    w->time_ms = login->time_ms;
+    w->user = keys->user;
+    w->f = keys->f;
+    w->profile_values = cfg->profile_values;
+    w->profile_max_age_ms = cfg->profile_max_age_s * 1000;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        w->window_s[i] = cfg->window_s[i];
+        w->member[i] = keys->member[i];
+    }
+
+    /* every attempt counts towards "one source, many accounts" */
+    w->incr[LR_C_IP_USERS] = keys->user ? keys->counter[LR_C_IP_USERS] : 0;
+    w->incr[LR_C_DEVICE_USERS] = keys->user
+                                 ? keys->counter[LR_C_DEVICE_USERS] : 0;
+
+    if (success) {
+        /* only the owner's successes teach what is normal */
+        w->learn = keys->user != 0;
+        w->has_location = login->geo.has_location;
+        w->lat = login->geo.latitude;
+        w->lon = login->geo.longitude;
+        w->reset[LR_C_USER_FAILURES] = keys->counter[LR_C_USER_FAILURES];
+        w->reset[LR_C_IP_USER_FAILURES] = keys->counter[LR_C_IP_USER_FAILURES];
+        return;
+    }
+
+    w->incr[LR_C_IP_FAILURES] = keys->counter[LR_C_IP_FAILURES];
+    w->incr[LR_C_USER_FAILURES] = keys->counter[LR_C_USER_FAILURES];
+    w->incr[LR_C_DEVICE_FAILURES] = keys->counter[LR_C_DEVICE_FAILURES];
+    w->incr[LR_C_IP_USER_FAILURES] = keys->counter[LR_C_IP_USER_FAILURES];
+}
+
+
+const char *
+lr_action_name(lr_action action)
+{
+    switch (action) {
+    case LR_ACTION_ALLOW:
+        return "allow";
+    case LR_ACTION_TAG:
+        return "tag";
+    case LR_ACTION_CHALLENGE:
+        return "challenge";
+    case LR_ACTION_BLOCK:
+        return "block";
+    }
+
+    return "unknown";
+}

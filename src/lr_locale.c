@@ -1,0 +1,361 @@
+#include "lr_locale.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+#define LR_LOCALE_NELTS(a)  (sizeof(a) / sizeof((a)[0]))
+
+
+/* The row types of the generated tables. */
+typedef struct {
+    const char  *name;          /* IANA zone or link name */
+    const char  *countries;     /* "CH DE LI": sorted, space-separated */
+} lr_locale_zone;
+
+typedef struct {
+    char         country[3];    /* "CH" */
+    const char  *languages;     /* "de fr it wae": sorted, space-separated */
+} lr_locale_country;
+
+/* A deprecated language code that browsers still send, and the code glibc
+ * uses for that language (old Android and Java send "iw" and "in"). */
+typedef struct {
+    char  old[3];
+    char  code[3];
+} lr_locale_alias;
+
+
+#include "lr_locale_data.h"
+
+
+static int lr_locale_country_code(const char *s, char cc[3]);
+static int lr_locale_in_list(const char *list, const char *word, size_t n);
+static int lr_locale_entry(const char *p, const char *end, char code[4]);
+static int lr_locale_weight(const char *p, const char *end);
+static const char *lr_locale_ows(const char *p, const char *end);
+static int lr_locale_is_alpha(char c);
+static int lr_locale_is_tag_char(char c);
+static int lr_locale_cmp_zone(const void *key, const void *elt);
+static int lr_locale_cmp_country(const void *key, const void *elt);
+static int lr_locale_cmp_str(const void *key, const void *elt);
+
+
+static const lr_locale_alias  lr_locale_aliases[] = {
+    { "in", "id" },
+    { "iw", "he" },
+    { "ji", "yi" },
+    { "mo", "ro" },
+    { "no", "nb" },             /* Norwegian: glibc has nb_NO and nn_NO */
+};
+
+
+int
+lr_tz_fits_country(const char *tz, const char *country)
+{
+    const lr_locale_zone  *zone;
+    char                   cc[3];
+
+    if (tz == NULL || *tz == '\0' || lr_locale_country_code(country, cc) != 0) {
+        return -1;
+    }
+
+    /* UTC, Etc/... and non-place names are not in the table: no place */
+    zone = bsearch(tz, lr_locale_zones, LR_LOCALE_NELTS(lr_locale_zones),
+                   sizeof(lr_locale_zones[0]), lr_locale_cmp_zone);
+    if (zone == NULL) {
+        return -1;
+    }
+
+    /* No zone names a country such as "XK" or "EU": nothing to compare */
+    if (bsearch(cc, lr_locale_zone_countries,
+                LR_LOCALE_NELTS(lr_locale_zone_countries),
+                sizeof(lr_locale_zone_countries[0]), lr_locale_cmp_str)
+        == NULL)
+    {
+        return -1;
+    }
+
+    return lr_locale_in_list(zone->countries, cc, 2);
+}
+
+
+int
+lr_lang_fits_country(const char *languages, const char *country)
+{
+    const lr_locale_country  *row;
+    const char               *p, *end;
+    char                      cc[3], code[4];
+    int                       fits, informative;
+
+    if (languages == NULL || lr_locale_country_code(country, cc) != 0) {
+        return -1;
+    }
+
+    row = bsearch(cc, lr_locale_countries, LR_LOCALE_NELTS(lr_locale_countries),
+                  sizeof(lr_locale_countries[0]), lr_locale_cmp_country);
+    if (row == NULL) {
+        return -1;
+    }
+
+    fits = 0;
+    informative = 0;
+
+    for (p = languages; *p != '\0'; p = (*end == ',') ? end + 1 : end) {
+        for (end = p; *end != '\0' && *end != ','; end++) {
+            /* void */
+        }
+
+        if (!lr_locale_entry(p, end, code)) {
+            continue;
+        }
+
+        /* A language no country has (eo, la) tells nothing about place */
+        if (bsearch(code, lr_locale_languages,
+                    LR_LOCALE_NELTS(lr_locale_languages),
+                    sizeof(lr_locale_languages[0]), lr_locale_cmp_str)
+            == NULL)
+        {
+            continue;
+        }
+
+        /* English is every browser's default: it may fit, never accuse */
+        if (strcmp(code, "en") != 0) {
+            informative = 1;
+        }
+
+        if (lr_locale_in_list(row->languages, code, strlen(code))) {
+            fits = 1;
+        }
+    }
+
+    return informative ? fits : -1;
+}
+
+
+void
+lr_locale_table_info(lr_locale_info *out)
+{
+    out->zones = LR_LOCALE_NELTS(lr_locale_zones);
+    out->zone_countries = LR_LOCALE_NELTS(lr_locale_zone_countries);
+    out->lang_countries = LR_LOCALE_NELTS(lr_locale_countries);
+    out->languages = LR_LOCALE_NELTS(lr_locale_languages);
+    out->tzdata = LR_LOCALE_TZDATA;
+}
+
+
+/* Exactly two ASCII letters, upper-cased into cc. */
+static int
+lr_locale_country_code(const char *s, char cc[3])
+{
+    size_t  i;
+
+    if (s == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < 2; i++) {
+        if (!lr_locale_is_alpha(s[i])) {
+            return -1;
+        }
+        cc[i] = (char) (s[i] & ~0x20);
+    }
+
+    if (s[2] != '\0') {
+        return -1;
+    }
+
+    cc[2] = '\0';
+    return 0;
+}
+
+
+/* Is the n-byte word one of the space-separated words of list? */
+static int
+lr_locale_in_list(const char *list, const char *word, size_t n)
+{
+    const char  *p, *end;
+
+    for (p = list; *p != '\0'; p = (*end == ' ') ? end + 1 : end) {
+        end = strchr(p, ' ');
+        if (end == NULL) {
+            end = p + strlen(p);
+        }
+
+        if ((size_t) (end - p) == n && memcmp(p, word, n) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * One element of the list, [p, end): OWS tag OWS *( ";" OWS name "=" value
+ * OWS ). On a usable language writes its primary subtag, lower-cased and
+ * de-aliased, to code and returns 1. Returns 0 for "*", q=0, a malformed
+ * tag or weight, or a primary subtag that is not 2-3 letters ("x-...",
+ * "i-klingon").
+ */
+static int
+lr_locale_entry(const char *p, const char *end, char code[4])
+{
+    const char  *tag, *tag_end, *name, *val;
+    size_t       n, i;
+
+    p = lr_locale_ows(p, end);
+    tag = p;
+    while (p < end && lr_locale_is_tag_char(*p)) {
+        p++;
+    }
+    tag_end = p;
+    p = lr_locale_ows(p, end);
+
+    /* "*" stops the tag here and is rejected as junk, like any other */
+    while (p < end) {
+        if (*p != ';') {
+            return 0;
+        }
+
+        p = lr_locale_ows(p + 1, end);
+        name = p;
+        while (p < end && *p != '=' && *p != ';' && *p != ' ' && *p != '\t') {
+            p++;
+        }
+        n = (size_t) (p - name);
+
+        p = lr_locale_ows(p, end);
+        if (p == end || *p != '=') {
+            return 0;
+        }
+
+        p = lr_locale_ows(p + 1, end);
+        val = p;
+        while (p < end && *p != ';' && *p != ' ' && *p != '\t') {
+            p++;
+        }
+
+        /* q=0 means "not this language"; a weight we cannot read, too */
+        if (n == 1 && (*name == 'q' || *name == 'Q')
+            && lr_locale_weight(val, p) != 1)
+        {
+            return 0;
+        }
+
+        p = lr_locale_ows(p, end);
+    }
+
+    for (n = 0; tag + n < tag_end && lr_locale_is_alpha(tag[n]); n++) {
+        /* void */
+    }
+
+    if (n < 2 || n > 3
+        || (tag + n < tag_end && tag[n] != '-' && tag[n] != '_'))
+    {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        code[i] = (char) (tag[i] | 0x20);
+    }
+    code[n] = '\0';
+
+    for (i = 0; i < LR_LOCALE_NELTS(lr_locale_aliases); i++) {
+        if (strcmp(code, lr_locale_aliases[i].old) == 0) {
+            memcpy(code, lr_locale_aliases[i].code, 3);
+            break;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * RFC 9110 qvalue: "0" [ "." 0*3DIGIT ] / "1" [ "." 0*3("0") ].
+ * Returns 1 for a positive weight, 0 for zero, -1 when malformed.
+ */
+static int
+lr_locale_weight(const char *p, const char *end)
+{
+    char    lead;
+    size_t  n;
+    int     nonzero;
+
+    if (p == end || (*p != '0' && *p != '1')) {
+        return -1;
+    }
+
+    lead = *p++;
+    nonzero = 0;
+
+    if (p < end) {
+        if (*p++ != '.') {
+            return -1;
+        }
+
+        for (n = 0; p < end; p++, n++) {
+            if (n == 3 || *p < '0' || *p > '9') {
+                return -1;
+            }
+            if (*p != '0') {
+                nonzero = 1;
+            }
+        }
+    }
+
+    if (lead == '1') {
+        return nonzero ? -1 : 1;
+    }
+
+    return nonzero;
+}
+
+
+static const char *
+lr_locale_ows(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    return p;
+}
+
+
+static int
+lr_locale_is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+
+static int
+lr_locale_is_tag_char(char c)
+{
+    return lr_locale_is_alpha(c) || (c >= '0' && c <= '9')
+           || c == '-' || c == '_';
+}
+
+
+static int
+lr_locale_cmp_zone(const void *key, const void *elt)
+{
+    return strcmp(key, ((const lr_locale_zone *) elt)->name);
+}
+
+
+static int
+lr_locale_cmp_country(const void *key, const void *elt)
+{
+    return strcmp(key, ((const lr_locale_country *) elt)->country);
+}
+
+
+/* Rows of char[N] arrays: the element is the string itself. */
+static int
+lr_locale_cmp_str(const void *key, const void *elt)
+{
+    return strcmp(key, elt);
+}

@@ -1,0 +1,298 @@
+#include "lr_login_json.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+
+static int
+lr_login_json_fail(char *err, size_t err_len, const char *member,
+    const char *what)
+{
+    snprintf(err, err_len, "\"%s\": %s", member, what);
+    return -1;
+}
+
+
+int
+lr_parse_time(const char *s, int64_t *ms)
+{
+    int        n, frac, digits;
+    struct tm  tm;
+
+    memset(&tm, 0, sizeof(tm));
+    n = 0;
+
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6
+        || n != 19)
+    {
+        return -1;
+    }
+
+    s += n;
+    frac = 0;
+
+    if (*s == '.') {
+        for (digits = 0, s++; *s >= '0' && *s <= '9'; s++, digits++) {
+            if (digits < 3) {
+                frac = frac * 10 + (*s - '0');
+            }
+        }
+
+        if (digits == 0) {
+            return -1;
+        }
+
+        for (; digits < 3; digits++) {
+            frac *= 10;
+        }
+    }
+
+    if (strcmp(s, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12
+        || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23
+        || tm.tm_min > 59 || tm.tm_sec > 60)
+    {
+        return -1;
+    }
+
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+
+    *ms = (int64_t) timegm(&tm) * 1000 + frac;
+
+    return 0;
+}
+
+
+static const char *
+lr_login_json_string(json_t *obj, const char *member)
+{
+    json_t  *v;
+
+    v = json_object_get(obj, member);
+
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+
+static int
+lr_login_json_kinds(json_t *obj, const char *member, unsigned *kinds,
+    char *err, size_t err_len)
+{
+    static const struct {
+        const char  *name;
+        unsigned     kind;
+    } names[] = {
+        { "ip", LR_LIST_IP }, { "user", LR_LIST_USER },
+        { "device", LR_LIST_DEVICE }, { "country", LR_LIST_COUNTRY },
+        { "asn", LR_LIST_ASN },
+    };
+
+    size_t       i, j;
+    json_t      *list, *v;
+    const char  *s;
+
+    list = json_object_get(obj, member);
+    if (list == NULL) {
+        return 0;
+    }
+
+    if (!json_is_array(list)) {
+        return lr_login_json_fail(err, err_len, member, "not a list");
+    }
+
+    json_array_foreach(list, i, v) {
+        s = json_string_value(v);
+
+        for (j = 0; s && j < sizeof(names) / sizeof(names[0]); j++) {
+            if (strcmp(s, names[j].name) == 0) {
+                *kinds |= names[j].kind;
+                break;
+            }
+        }
+
+        if (s == NULL || j == sizeof(names) / sizeof(names[0])) {
+            return lr_login_json_fail(err, err_len, member,
+                                      "unknown list kind");
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+lr_login_json_place(json_t *obj, lr_login *l, char *err, size_t err_len)
+{
+    json_t      *v, *lat, *lon;
+    const char  *s;
+
+    s = lr_login_json_string(obj, "country");
+    if (s) {
+        if (strlen(s) != 2) {
+            return lr_login_json_fail(err, err_len, "country",
+                                      "not a 2-letter code");
+        }
+        memcpy(l->geo.country, s, 3);
+    }
+
+    s = lr_login_json_string(obj, "city");
+    if (s) {
+        snprintf(l->geo.city, sizeof(l->geo.city), "%s", s);
+    }
+
+    s = lr_login_json_string(obj, "asn_org");
+    if (s) {
+        snprintf(l->geo.asn_org, sizeof(l->geo.asn_org), "%s", s);
+    }
+
+    v = json_object_get(obj, "asn");
+    if (v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0
+            || json_integer_value(v) > 4294967295LL)
+        {
+            return lr_login_json_fail(err, err_len, "asn", "not an AS number");
+        }
+        l->geo.asn = (uint32_t) json_integer_value(v);
+    }
+
+    lat = json_object_get(obj, "lat");
+    lon = json_object_get(obj, "lon");
+
+    if (lat || lon) {
+        if (!json_is_number(lat) || !json_is_number(lon)
+            || json_number_value(lat) < -90 || json_number_value(lat) > 90
+            || json_number_value(lon) < -180 || json_number_value(lon) > 180)
+        {
+            return lr_login_json_fail(err, err_len, "lat/lon",
+                                      "need both, in degrees");
+        }
+
+        l->geo.has_location = 1;
+        l->geo.latitude = json_number_value(lat);
+        l->geo.longitude = json_number_value(lon);
+    }
+
+    return 0;
+}
+
+
+static int
+lr_login_json_ua(json_t *obj, lr_login *l, char *err, size_t err_len)
+{
+    json_t      *v;
+    const char  *s;
+
+    s = lr_login_json_string(obj, "ua");
+    lr_ua_parse(s, s ? strlen(s) : 0, &l->ua);
+
+    /* given as parsed: these win (static strings are not needed, the
+     * object outlives the login) */
+    s = lr_login_json_string(obj, "ua_family");
+    if (s) {
+        l->ua.family = s;
+    }
+
+    s = lr_login_json_string(obj, "os");
+    if (s) {
+        l->ua.os = s;
+    }
+
+    s = lr_login_json_string(obj, "device_class");
+    if (s) {
+        l->ua.device_class = s;
+    }
+
+    v = json_object_get(obj, "ua_major");
+    if (v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0
+            || json_integer_value(v) > 99999)
+        {
+            return lr_login_json_fail(err, err_len, "ua_major",
+                                      "not a version number");
+        }
+        l->ua.major = (unsigned) json_integer_value(v);
+    }
+
+    return 0;
+}
+
+
+int
+lr_login_from_json(json_t *obj, lr_login_doc *doc, char *err,
+    size_t err_len)
+{
+    size_t             len;
+    json_t            *v;
+    lr_login          *l;
+    const char        *s;
+    lr_userid_status   us;
+
+    memset(doc, 0, sizeof(*doc));
+    l = &doc->login;
+
+    if (!json_is_object(obj)) {
+        return lr_login_json_fail(err, err_len, "login", "not an object");
+    }
+
+    v = json_object_get(obj, "time");
+
+    if (json_is_integer(v)) {
+        l->time_ms = json_integer_value(v);
+
+    } else if (!json_is_string(v)
+               || lr_parse_time(json_string_value(v), &l->time_ms) != 0)
+    {
+        return lr_login_json_fail(err, err_len, "time",
+                                  "missing, or not ISO 8601 UTC or Unix ms");
+    }
+
+    s = lr_login_json_string(obj, "user");
+    if (s) {
+        us = lr_userid_normalize((const unsigned char *) s, strlen(s),
+                                 doc->user, &len);
+        if (us != LR_USERID_OK && us != LR_USERID_EMPTY) {
+            return lr_login_json_fail(err, err_len, "user",
+                                      lr_userid_status_text(us));
+        }
+        l->user = len ? doc->user : NULL;
+    }
+
+    l->ip = lr_login_json_string(obj, "ip");
+    l->device_id = lr_login_json_string(obj, "device_id");
+    l->fingerprint = lr_login_json_string(obj, "fingerprint");
+    l->timezone = lr_login_json_string(obj, "timezone");
+    l->languages = lr_login_json_string(obj, "languages");
+    l->telemetry = json_is_true(json_object_get(obj, "telemetry"));
+    l->automation = json_is_true(json_object_get(obj, "automation"));
+    l->anonymizer = json_is_true(json_object_get(obj, "anonymizer"));
+
+    s = lr_login_json_string(obj, "token");
+
+    if (s == NULL || strcmp(s, "absent") == 0) {
+        l->token = LR_TOKEN_ABSENT;
+
+    } else if (strcmp(s, "valid") == 0) {
+        l->token = LR_TOKEN_VALID;
+
+    } else if (strcmp(s, "invalid") == 0) {
+        l->token = LR_TOKEN_INVALID;
+
+    } else if (strcmp(s, "replayed") == 0) {
+        l->token = LR_TOKEN_REPLAYED;
+
+    } else {
+        return lr_login_json_fail(err, err_len, "token", "unknown state");
+    }
+
+    if (lr_login_json_place(obj, l, err, err_len) != 0
+        || lr_login_json_ua(obj, l, err, err_len) != 0
+        || lr_login_json_kinds(obj, "allow", &l->allow, err, err_len) != 0
+        || lr_login_json_kinds(obj, "block", &l->block, err, err_len) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
