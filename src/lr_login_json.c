@@ -1,3 +1,6 @@
+/* timegm() is a BSD and GNU extension */
+#define _DEFAULT_SOURCE
+
 #include "lr_login_json.h"
 
 #include <stdio.h>
