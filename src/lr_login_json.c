@@ -1,5 +1,7 @@
 /* timegm() is a BSD and GNU extension */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 
 #include "lr_login_json.h"
 
