@@ -8,7 +8,7 @@ lr_config_default(lr_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
 
-    cfg->weight[LR_RULE_NEW_DEVICE] = 10;
+    cfg->weight[LR_RULE_NEW_DEVICE] = 20;
     cfg->weight[LR_RULE_NEW_IP] = 5;
     cfg->weight[LR_RULE_NEW_ASN] = 10;
     cfg->weight[LR_RULE_NEW_COUNTRY] = 15;
@@ -56,8 +56,9 @@ lr_config_default(lr_config *cfg)
     cfg->expect_telemetry = 0;
 
     cfg->tag = 30;
-    cfg->challenge = 50;
+    cfg->challenge = 45;
     cfg->block = 80;
+    cfg->block_evidence = 40;
 }
 
 

@@ -69,6 +69,8 @@ typedef struct {
     int       tag;                  /* action thresholds on the score */
     int       challenge;
     int       block;
+    int       block_evidence;       /* a block also needs this many points
+                                       of attack evidence */
 } lr_config;
 
 void lr_config_default(lr_config *cfg);

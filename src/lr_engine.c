@@ -181,9 +181,8 @@ void
 lr_engine_score(const lr_config *cfg, const lr_login *login,
     const lr_keys *keys, const lr_view *view, lr_verdict *verdict)
 {
-    int          sum, owner_only;
-    size_t       i;
-    const char  *user_failures;
+    int     sum, evidence;
+    size_t  i;
 
     memset(verdict, 0, sizeof(*verdict));
 
@@ -191,32 +190,23 @@ lr_engine_score(const lr_config *cfg, const lr_login *login,
         return;
     }
 
+    evidence = 0;
     lr_engine_model(cfg, keys, view, &verdict->reasons);
-    lr_rules_apply(cfg, login, keys, view, &verdict->reasons);
+    lr_rules_apply(cfg, login, keys, view, &verdict->reasons, &evidence);
 
     sum = 0;
-    owner_only = 0;
-    user_failures = lr_rule_code(LR_RULE_USER_FAILURES);
 
     for (i = 0; i < verdict->reasons.n; i++) {
         sum += verdict->reasons.points[i];
-
-        if (verdict->reasons.code[i] == user_failures) {
-            owner_only += verdict->reasons.points[i];
-        }
     }
 
     verdict->score = sum > 100 ? 100 : sum;
 
-    if (verdict->score >= cfg->block) {
+    /* unfamiliarity alone asks for a step-up; a block needs evidence of an
+     * attack (lr_rules.h), so that neither a trip nor an attacker failing
+     * on purpose can lock the owner out */
+    if (verdict->score >= cfg->block && evidence >= cfg->block_evidence) {
         verdict->action = LR_ACTION_BLOCK;
-
-        /* failures of the user alone are what anyone who knows the user
-         * name can cause: they may ask for a challenge, never lock the
-         * owner out */
-        if (sum - owner_only < cfg->block) {
-            verdict->action = LR_ACTION_CHALLENGE;
-        }
 
     } else if (verdict->score >= cfg->challenge) {
         verdict->action = LR_ACTION_CHALLENGE;

@@ -3,11 +3,48 @@
 #include "lr_travel.h"
 
 
-static void
-lr_rules_fire(const lr_config *cfg, lr_rule rule, lr_reasons *reasons)
+typedef struct {
+    const lr_config  *cfg;
+    lr_reasons       *reasons;
+    int              *evidence;
+} lr_rules_ctx;
+
+
+static int
+lr_rules_is_evidence(lr_rule rule)
 {
-    if (cfg->weight[rule] > 0) {
-        lr_reasons_add_points(reasons, lr_rule_code(rule), cfg->weight[rule]);
+    switch (rule) {
+    case LR_RULE_IP_FAILURES:
+    case LR_RULE_DEVICE_FAILURES:
+    case LR_RULE_IP_USER_FAILURES:
+    case LR_RULE_IP_MANY_USERS:
+    case LR_RULE_DEVICE_MANY_USERS:
+    case LR_RULE_AUTOMATION:
+    case LR_RULE_NO_TELEMETRY:
+    case LR_RULE_BAD_TOKEN:
+    case LR_RULE_REPLAYED_TOKEN:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+
+static void
+lr_rules_fire(lr_rules_ctx *rc, lr_rule rule)
+{
+    int  w;
+
+    w = rc->cfg->weight[rule];
+
+    if (w <= 0) {
+        return;
+    }
+
+    lr_reasons_add_points(rc->reasons, lr_rule_code(rule), w);
+
+    if (lr_rules_is_evidence(rule)) {
+        *rc->evidence += w;
     }
 }
 
@@ -58,40 +95,40 @@ lr_rules_impossible_travel(const lr_config *cfg, const lr_login *login,
 
 
 static void
-lr_rules_profile(const lr_config *cfg, const lr_login *login,
-    const lr_keys *keys, const lr_profile *p, lr_reasons *reasons)
+lr_rules_profile(lr_rules_ctx *rc, const lr_login *login,
+    const lr_keys *keys, const lr_profile *p)
 {
     const lr_features  *f = &keys->f;
 
     if (lr_rules_new_device(p, f)) {
-        lr_rules_fire(cfg, LR_RULE_NEW_DEVICE, reasons);
+        lr_rules_fire(rc, LR_RULE_NEW_DEVICE);
     }
 
     if (lr_profile_count(p, LR_F_IP, f->v[LR_F_IP]) == 0) {
-        lr_rules_fire(cfg, LR_RULE_NEW_IP, reasons);
+        lr_rules_fire(rc, LR_RULE_NEW_IP);
     }
 
     if (login->geo.asn != 0
         && lr_profile_count(p, LR_F_ASN, f->v[LR_F_ASN]) == 0)
     {
-        lr_rules_fire(cfg, LR_RULE_NEW_ASN, reasons);
+        lr_rules_fire(rc, LR_RULE_NEW_ASN);
     }
 
     if (login->geo.country[0] != '\0'
         && lr_profile_count(p, LR_F_COUNTRY, f->v[LR_F_COUNTRY]) == 0)
     {
-        lr_rules_fire(cfg, LR_RULE_NEW_COUNTRY, reasons);
+        lr_rules_fire(rc, LR_RULE_NEW_COUNTRY);
     }
 
-    if (lr_rules_impossible_travel(cfg, login, p)) {
-        lr_rules_fire(cfg, LR_RULE_IMPOSSIBLE_TRAVEL, reasons);
+    if (lr_rules_impossible_travel(rc->cfg, login, p)) {
+        lr_rules_fire(rc, LR_RULE_IMPOSSIBLE_TRAVEL);
     }
 }
 
 
 static void
-lr_rules_counters(const lr_config *cfg, const lr_keys *keys,
-    const lr_view *view, lr_reasons *reasons)
+lr_rules_counters(lr_rules_ctx *rc, const lr_keys *keys,
+    const lr_view *view)
 {
     static const struct {
         lr_counter  counter;
@@ -109,10 +146,11 @@ lr_rules_counters(const lr_config *cfg, const lr_keys *keys,
 
     for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (keys->counter[map[i].counter] != 0
-            && cfg->limit[map[i].counter] > 0
-            && view->counter[map[i].counter] >= cfg->limit[map[i].counter])
+            && rc->cfg->limit[map[i].counter] > 0
+            && view->counter[map[i].counter]
+               >= rc->cfg->limit[map[i].counter])
         {
-            lr_rules_fire(cfg, map[i].rule, reasons);
+            lr_rules_fire(rc, map[i].rule);
         }
     }
 }
@@ -120,43 +158,47 @@ lr_rules_counters(const lr_config *cfg, const lr_keys *keys,
 
 void
 lr_rules_apply(const lr_config *cfg, const lr_login *login,
-    const lr_keys *keys, const lr_view *view, lr_reasons *reasons)
+    const lr_keys *keys, const lr_view *view, lr_reasons *reasons,
+    int *evidence)
 {
+    lr_rules_ctx   ctx = { cfg, reasons, evidence };
+    lr_rules_ctx  *rc = &ctx;
+
     /* nothing learnt yet: nothing can be new */
     if (view->profile != NULL) {
-        lr_rules_profile(cfg, login, keys, view->profile, reasons);
+        lr_rules_profile(rc, login, keys, view->profile);
     }
 
-    lr_rules_counters(cfg, keys, view, reasons);
+    lr_rules_counters(rc, keys, view);
 
     if (login->automation) {
-        lr_rules_fire(cfg, LR_RULE_AUTOMATION, reasons);
+        lr_rules_fire(rc, LR_RULE_AUTOMATION);
     }
 
     if (cfg->expect_telemetry && !login->telemetry) {
-        lr_rules_fire(cfg, LR_RULE_NO_TELEMETRY, reasons);
+        lr_rules_fire(rc, LR_RULE_NO_TELEMETRY);
     }
 
     if (login->token == LR_TOKEN_INVALID) {
-        lr_rules_fire(cfg, LR_RULE_BAD_TOKEN, reasons);
+        lr_rules_fire(rc, LR_RULE_BAD_TOKEN);
 
     } else if (login->token == LR_TOKEN_REPLAYED) {
-        lr_rules_fire(cfg, LR_RULE_REPLAYED_TOKEN, reasons);
+        lr_rules_fire(rc, LR_RULE_REPLAYED_TOKEN);
     }
 
     if (login->timezone
         && lr_tz_fits_country(login->timezone, login->geo.country) == 0)
     {
-        lr_rules_fire(cfg, LR_RULE_TZ_MISMATCH, reasons);
+        lr_rules_fire(rc, LR_RULE_TZ_MISMATCH);
     }
 
     if (login->languages
         && lr_lang_fits_country(login->languages, login->geo.country) == 0)
     {
-        lr_rules_fire(cfg, LR_RULE_LANG_MISMATCH, reasons);
+        lr_rules_fire(rc, LR_RULE_LANG_MISMATCH);
     }
 
     if (login->anonymizer) {
-        lr_rules_fire(cfg, LR_RULE_ANONYMIZER, reasons);
+        lr_rules_fire(rc, LR_RULE_ANONYMIZER);
     }
 }
