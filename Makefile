@@ -31,7 +31,7 @@ APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps geoip test unit integration bench test-asan demo demo-stop clean
+.PHONY: all deps geoip test unit scenario integration bench test-asan demo demo-stop clean
 
 all: $(MODULE) $(REPLAY)
 
@@ -90,9 +90,13 @@ integration: $(MODULE) $(GEOIP)
 	LR_GEOIP_DIR=$(BUILD)/geoip \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
+scenario: $(REPLAY)
+	LR_BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/scenario
+
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) scenario
 	$(MAKE) integration
 
 # --- benchmark: the engine alone, one core --------------------------------

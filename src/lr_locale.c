@@ -38,7 +38,8 @@ static int lr_locale_is_alpha(char c);
 static int lr_locale_is_tag_char(char c);
 static int lr_locale_cmp_zone(const void *key, const void *elt);
 static int lr_locale_cmp_country(const void *key, const void *elt);
-static int lr_locale_cmp_str(const void *key, const void *elt);
+static int lr_locale_cmp_cc(const void *key, const void *elt);
+static int lr_locale_cmp_code(const void *key, const void *elt);
 
 
 static const lr_locale_alias  lr_locale_aliases[] = {
@@ -70,7 +71,7 @@ lr_tz_fits_country(const char *tz, const char *country)
     /* No zone names a country such as "XK" or "EU": nothing to compare */
     if (bsearch(cc, lr_locale_zone_countries,
                 LR_LOCALE_NELTS(lr_locale_zone_countries),
-                sizeof(lr_locale_zone_countries[0]), lr_locale_cmp_str)
+                sizeof(lr_locale_zone_countries[0]), lr_locale_cmp_cc)
         == NULL)
     {
         return -1;
@@ -113,14 +114,14 @@ lr_lang_fits_country(const char *languages, const char *country)
         /* A language no country has (eo, la) tells nothing about place */
         if (bsearch(code, lr_locale_languages,
                     LR_LOCALE_NELTS(lr_locale_languages),
-                    sizeof(lr_locale_languages[0]), lr_locale_cmp_str)
+                    sizeof(lr_locale_languages[0]), lr_locale_cmp_code)
             == NULL)
         {
             continue;
         }
 
         /* English is every browser's default: it may fit, never accuse */
-        if (strcmp(code, "en") != 0) {
+        if (code[0] != 'e' || code[1] != 'n' || code[2] != '\0') {
             informative = 1;
         }
 
@@ -174,16 +175,24 @@ lr_locale_country_code(const char *s, char cc[3])
 static int
 lr_locale_in_list(const char *list, const char *word, size_t n)
 {
-    const char  *p, *end;
+    size_t       i;
+    const char  *p;
 
-    for (p = list; *p != '\0'; p = (*end == ' ') ? end + 1 : end) {
-        end = strchr(p, ' ');
-        if (end == NULL) {
-            end = p + strlen(p);
+    for (p = list; *p != '\0'; /* void */) {
+        for (i = 0; i < n && p[i] == word[i]; i++) {
+            /* void */
         }
 
-        if ((size_t) (end - p) == n && memcmp(p, word, n) == 0) {
+        if (i == n && (p[n] == ' ' || p[n] == '\0')) {
             return 1;
+        }
+
+        while (*p != ' ' && *p != '\0') {
+            p++;
+        }
+
+        if (*p == ' ') {
+            p++;
         }
     }
 
@@ -256,13 +265,17 @@ lr_locale_entry(const char *p, const char *end, char code[4])
         return 0;
     }
 
+    /* NUL-padded to 4 bytes: the tables are compared 4 bytes at a time */
+    memset(code, 0, 4);
+
     for (i = 0; i < n; i++) {
         code[i] = (char) (tag[i] | 0x20);
     }
-    code[n] = '\0';
 
-    for (i = 0; i < LR_LOCALE_NELTS(lr_locale_aliases); i++) {
-        if (strcmp(code, lr_locale_aliases[i].old) == 0) {
+    for (i = 0; n == 2 && i < LR_LOCALE_NELTS(lr_locale_aliases); i++) {
+        if (code[0] == lr_locale_aliases[i].old[0]
+            && code[1] == lr_locale_aliases[i].old[1])
+        {
             memcpy(code, lr_locale_aliases[i].code, 3);
             break;
         }
@@ -346,16 +359,28 @@ lr_locale_cmp_zone(const void *key, const void *elt)
 }
 
 
+/*
+ * Country codes are 2 letters and a NUL, language codes NUL-padded to 4
+ * bytes: fixed-size compares order them as strcmp would, without a call
+ * per byte.
+ */
+
 static int
 lr_locale_cmp_country(const void *key, const void *elt)
 {
-    return strcmp(key, ((const lr_locale_country *) elt)->country);
+    return memcmp(key, ((const lr_locale_country *) elt)->country, 3);
 }
 
 
-/* Rows of char[N] arrays: the element is the string itself. */
 static int
-lr_locale_cmp_str(const void *key, const void *elt)
+lr_locale_cmp_cc(const void *key, const void *elt)
 {
-    return strcmp(key, elt);
+    return memcmp(key, elt, 3);
+}
+
+
+static int
+lr_locale_cmp_code(const void *key, const void *elt)
+{
+    return memcmp(key, elt, 4);
 }

@@ -58,10 +58,34 @@ def test_headers_are_documented_and_real():
     assert documented <= sent, "documented headers that do not exist: %s" % (documented - sent)
 
 
+def engine_codes():
+    src = engine()
+    codes = set(re.findall(r'#define LR_REASON_[A-Z_]+\s+"([a-z_:]+)"', src))
+    table = read("src", "lr_config.c").split("lr_rule_code(lr_rule rule)", 1)[1]
+    table = table.split("};", 1)[0]
+    codes |= set(re.findall(r'"([a-z_]+)"', table))
+    codes |= set(re.findall(r'"((?:allow|block)list:[a-z]+)"', src))
+    return codes
+
+
 def test_reason_codes_are_documented_and_real():
-    codes = set(re.findall(r'#define LR_REASON_[A-Z_]+\s+"([a-z_:]+)"', engine()))
-    assert "no_user" in codes
+    codes = engine_codes()
+    assert {"no_user", "new_device", "unusual_network", "blocklist:ip"} <= codes
     readme = read("README.md")
-    table = readme.split("## Bad input and reason codes", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"\| `([a-z_:]+)` \|", table))
-    assert codes == documented
+    bad_input = readme.split("## Bad input and reason codes", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"\| `([a-z_:]+)` \|", bad_input))
+    scoring = readme.split("## The risk engine", 1)[1].split("### Replay tool", 1)[0]
+    documented |= set(re.findall(r"^\| `([a-z_:]+)` \|", scoring, re.M))
+    documented |= set(re.findall(r"`((?:allow|block)list:[a-z]+)`", scoring))
+    assert codes == documented, (codes - documented, documented - codes)
+
+
+def test_rule_weights_in_the_readme_are_the_defaults():
+    config = read("src", "lr_config.c")
+    weights = {name.lower(): int(w) for name, w in
+               re.findall(r"weight\[LR_RULE_([A-Z_]+)\] = (\d+);", config)}
+    assert len(weights) >= 18
+    readme = read("README.md").split("**Rules.**", 1)[1].split("**Lists**", 1)[0]
+    stated = {code: int(w) for code, w in
+              re.findall(r"^\| `([a-z_]+)` \| (\d+) \| ", readme, re.M)}
+    assert stated == weights
