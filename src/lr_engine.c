@@ -137,7 +137,9 @@ lr_engine_model(const lr_config *cfg, const lr_keys *keys,
     p = view->profile;
     f = &keys->f;
 
-    if (p == NULL) {
+    /* nothing learnt: no opinion, and no cold_start either (an empty
+     * profile from a store is nothing learnt too) */
+    if (p == NULL || p->successes == 0) {
         return;
     }
 

@@ -50,6 +50,15 @@ lr_ip_prefix(const char *ip, unsigned char out[LR_IP_PREFIX_MAX])
     }
 
     if (inet_pton(AF_INET6, ip, out + 1) == 1) {
+        /* an IPv4-mapped address (a dual-stack listener's view of an IPv4
+         * client, ::ffff:a.b.c.d) is an IPv4 address: its /48 would put
+         * every IPv4 client into one prefix */
+        if (memcmp(out + 1, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+            out[0] = 4;
+            memmove(out + 1, out + 13, 3);
+            return 4;
+        }
+
         out[0] = 6;
         return 7;
     }

@@ -1,5 +1,6 @@
 #include "lr_locale.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,9 +38,9 @@ static const char *lr_locale_ows(const char *p, const char *end);
 static int lr_locale_is_alpha(char c);
 static int lr_locale_is_tag_char(char c);
 static int lr_locale_cmp_zone(const void *key, const void *elt);
-static int lr_locale_cmp_country(const void *key, const void *elt);
-static int lr_locale_cmp_cc(const void *key, const void *elt);
-static int lr_locale_cmp_code(const void *key, const void *elt);
+static uint32_t lr_locale_pack(const void *code, size_t width);
+static const void *lr_locale_find(const void *base, size_t n, size_t size,
+    size_t width, const void *code);
 
 
 static const lr_locale_alias  lr_locale_aliases[] = {
@@ -69,9 +70,9 @@ lr_tz_fits_country(const char *tz, const char *country)
     }
 
     /* No zone names a country such as "XK" or "EU": nothing to compare */
-    if (bsearch(cc, lr_locale_zone_countries,
-                LR_LOCALE_NELTS(lr_locale_zone_countries),
-                sizeof(lr_locale_zone_countries[0]), lr_locale_cmp_cc)
+    if (lr_locale_find(lr_locale_zone_countries,
+                       LR_LOCALE_NELTS(lr_locale_zone_countries),
+                       sizeof(lr_locale_zone_countries[0]), 2, cc)
         == NULL)
     {
         return -1;
@@ -93,8 +94,9 @@ lr_lang_fits_country(const char *languages, const char *country)
         return -1;
     }
 
-    row = bsearch(cc, lr_locale_countries, LR_LOCALE_NELTS(lr_locale_countries),
-                  sizeof(lr_locale_countries[0]), lr_locale_cmp_country);
+    row = lr_locale_find(lr_locale_countries,
+                         LR_LOCALE_NELTS(lr_locale_countries),
+                         sizeof(lr_locale_countries[0]), 2, cc);
     if (row == NULL) {
         return -1;
     }
@@ -112,9 +114,9 @@ lr_lang_fits_country(const char *languages, const char *country)
         }
 
         /* A language no country has (eo, la) tells nothing about place */
-        if (bsearch(code, lr_locale_languages,
-                    LR_LOCALE_NELTS(lr_locale_languages),
-                    sizeof(lr_locale_languages[0]), lr_locale_cmp_code)
+        if (lr_locale_find(lr_locale_languages,
+                           LR_LOCALE_NELTS(lr_locale_languages),
+                           sizeof(lr_locale_languages[0]), 4, code)
             == NULL)
         {
             continue;
@@ -360,27 +362,50 @@ lr_locale_cmp_zone(const void *key, const void *elt)
 
 
 /*
- * Country codes are 2 letters and a NUL, language codes NUL-padded to 4
- * bytes: fixed-size compares order them as strcmp would, without a call
- * per byte.
+ * Country codes (2 letters) and language codes (NUL-padded to 4 bytes)
+ * packed into integers: a binary search on them costs no call per step.
+ * base points to rows of size bytes that start with the code.
  */
 
-static int
-lr_locale_cmp_country(const void *key, const void *elt)
+static uint32_t
+lr_locale_pack(const void *code, size_t width)
 {
-    return memcmp(key, ((const lr_locale_country *) elt)->country, 3);
+    const unsigned char  *p = code;
+
+    return width == 2 ? (uint32_t) p[0] << 8 | p[1]
+                      : (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
+                        | (uint32_t) p[2] << 8 | p[3];
 }
 
 
-static int
-lr_locale_cmp_cc(const void *key, const void *elt)
+static const void *
+lr_locale_find(const void *base, size_t n, size_t size, size_t width,
+    const void *code)
 {
-    return memcmp(key, elt, 3);
-}
+    size_t                lo, hi, mid;
+    uint32_t              key, v;
+    const unsigned char  *row;
 
+    key = lr_locale_pack(code, width);
+    lo = 0;
+    hi = n;
 
-static int
-lr_locale_cmp_code(const void *key, const void *elt)
-{
-    return memcmp(key, elt, 4);
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        row = (const unsigned char *) base + mid * size;
+        v = lr_locale_pack(row, width);
+
+        if (v == key) {
+            return row;
+        }
+
+        if (v < key) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
 }

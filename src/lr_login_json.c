@@ -19,23 +19,51 @@ lr_login_json_fail(char *err, size_t err_len, const char *member,
 }
 
 
+/* n decimal digits at s, or -1 when one of them is not a digit (sscanf's
+ * %d would take signs and spaces as well) */
+static int
+lr_login_json_digits(const char *s, int n)
+{
+    int  v;
+
+    for (v = 0; n > 0; n--, s++) {
+        if (*s < '0' || *s > '9') {
+            return -1;
+        }
+
+        v = v * 10 + (*s - '0');
+    }
+
+    return v;
+}
+
+
 int
 lr_parse_time(const char *s, int64_t *ms)
 {
-    int        n, frac, digits;
+    int        frac, digits, mdays;
     struct tm  tm;
 
-    memset(&tm, 0, sizeof(tm));
-    n = 0;
+    static const int  days[12] = {
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+    };
 
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6
-        || n != 19)
+    /* "YYYY-MM-DDTHH:MM:SS": 19 bytes in fixed places, checked in order,
+     * so a shorter string stops at its NUL and nothing past it is read */
+    memset(&tm, 0, sizeof(tm));
+
+    if ((tm.tm_year = lr_login_json_digits(s, 4)) < 0 || s[4] != '-'
+        || (tm.tm_mon = lr_login_json_digits(s + 5, 2)) < 0 || s[7] != '-'
+        || (tm.tm_mday = lr_login_json_digits(s + 8, 2)) < 0 || s[10] != 'T'
+        || (tm.tm_hour = lr_login_json_digits(s + 11, 2)) < 0
+        || s[13] != ':'
+        || (tm.tm_min = lr_login_json_digits(s + 14, 2)) < 0 || s[16] != ':'
+        || (tm.tm_sec = lr_login_json_digits(s + 17, 2)) < 0)
     {
         return -1;
     }
 
-    s += n;
+    s += 19;
     frac = 0;
 
     if (*s == '.') {
@@ -55,9 +83,22 @@ lr_parse_time(const char *s, int64_t *ms)
     }
 
     if (strcmp(s, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12
-        || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23
-        || tm.tm_min > 59 || tm.tm_sec > 60)
+        || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
     {
+        return -1;
+    }
+
+    /* a day the month does not have ("2026-02-30") is no date: timegm
+     * would quietly move it into the next month */
+    mdays = days[tm.tm_mon - 1];
+
+    if (tm.tm_mon == 2 && tm.tm_year % 4 == 0
+        && (tm.tm_year % 100 != 0 || tm.tm_year % 400 == 0))
+    {
+        mdays = 29;
+    }
+
+    if (tm.tm_mday < 1 || tm.tm_mday > mdays) {
         return -1;
     }
 
@@ -128,6 +169,13 @@ lr_login_json_kinds(json_t *obj, const char *member, unsigned *kinds,
 
 
 static int
+lr_login_json_alpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+
+static int
 lr_login_json_place(json_t *obj, lr_login *l, char *err, size_t err_len)
 {
     json_t      *v, *lat, *lon;
@@ -135,11 +183,17 @@ lr_login_json_place(json_t *obj, lr_login *l, char *err, size_t err_len)
 
     s = lr_login_json_string(obj, "country");
     if (s) {
-        if (strlen(s) != 2) {
+        /* ISO 3166-1 alpha-2, uppercase as GeoIP gives it: "jp" and "JP"
+         * must be one feature value */
+        if (strlen(s) != 2 || !lr_login_json_alpha(s[0])
+            || !lr_login_json_alpha(s[1]))
+        {
             return lr_login_json_fail(err, err_len, "country",
                                       "not a 2-letter code");
         }
-        memcpy(l->geo.country, s, 3);
+        l->geo.country[0] = (char) (s[0] & ~0x20);
+        l->geo.country[1] = (char) (s[1] & ~0x20);
+        l->geo.country[2] = '\0';
     }
 
     s = lr_login_json_string(obj, "city");

@@ -13,46 +13,55 @@
 typedef struct {
     int64_t            expires_ms;
     uint32_t           count;
-    uint64_t           member[LR_MEMSTATE_MEMBERS];
 } lr_memstate_counter;
 
-
-/* open addressing, linear probing; key 0 marks an empty slot */
 typedef struct {
-    uint64_t          *key;
+    int64_t            expires_ms;
+    uint32_t           count;
+    uint64_t           member[LR_MEMSTATE_MEMBERS];
+} lr_memstate_set;
+
+
+/*
+ * Open addressing, linear probing. A slot is its 8-byte key (0: empty)
+ * followed by a small value, so that a lookup touches one cache line: the
+ * tables are far larger than the caches, and misses are what cost. Large
+ * values (profiles) live outside the table, behind a pointer.
+ */
+typedef struct {
     unsigned char     *slot;
-    size_t             slot_size;
+    size_t             slot_size;               /* key + value */
     size_t             cap;                     /* a power of two */
     size_t             used;
 } lr_memstate_table;
 
 
 struct lr_memstate {
-    lr_memstate_table  profiles;                /* user -> lr_profile */
+    lr_memstate_table  profiles;                /* user -> lr_profile * */
     lr_memstate_table  population;              /* value -> uint64_t */
     lr_memstate_table  counters;                /* key -> counter */
+    lr_memstate_table  sets;                    /* key -> set */
     uint64_t           pop_total;
 };
 
 
 static int
-lr_memstate_table_init(lr_memstate_table *t, size_t slot_size, size_t cap)
+lr_memstate_table_init(lr_memstate_table *t, size_t value_size, size_t cap)
 {
-    t->key = calloc(cap, sizeof(uint64_t));
-    t->slot = calloc(cap, slot_size);
-    t->slot_size = slot_size;
+    /* values hold 64-bit fields: keep every slot 8-byte aligned */
+    t->slot_size = sizeof(uint64_t) + (value_size + 7) / 8 * 8;
+    t->slot = calloc(cap, t->slot_size);
     t->cap = cap;
     t->used = 0;
 
-    return (t->key && t->slot) ? 0 : -1;
+    return t->slot ? 0 : -1;
 }
 
 
-static void
-lr_memstate_table_free(lr_memstate_table *t)
+static uint64_t *
+lr_memstate_slot(const lr_memstate_table *t, size_t i)
 {
-    free(t->key);
-    free(t->slot);
+    return (uint64_t *) (t->slot + i * t->slot_size);
 }
 
 
@@ -63,7 +72,7 @@ lr_memstate_probe(const lr_memstate_table *t, uint64_t key)
 
     /* the keys are hashes already: the low bits are spread well */
     for (i = (size_t) key & (t->cap - 1);
-         t->key[i] != 0 && t->key[i] != key;
+         *lr_memstate_slot(t, i) != 0 && *lr_memstate_slot(t, i) != key;
          i = (i + 1) & (t->cap - 1))
     {
         /* void */
@@ -76,60 +85,64 @@ lr_memstate_probe(const lr_memstate_table *t, uint64_t key)
 static void *
 lr_memstate_find(const lr_memstate_table *t, uint64_t key)
 {
-    size_t  i;
+    uint64_t  *slot;
 
-    i = lr_memstate_probe(t, key);
+    slot = lr_memstate_slot(t, lr_memstate_probe(t, key));
 
-    return t->key[i] == key ? t->slot + i * t->slot_size : NULL;
+    return *slot == key ? slot + 1 : NULL;
 }
 
 
 static int
 lr_memstate_grow(lr_memstate_table *t)
 {
-    size_t             i, j;
+    size_t             i;
+    uint64_t          *slot;
     lr_memstate_table  bigger;
 
-    if (lr_memstate_table_init(&bigger, t->slot_size, t->cap * 2) != 0) {
-        lr_memstate_table_free(&bigger);
+    if (lr_memstate_table_init(&bigger, t->slot_size - sizeof(uint64_t),
+                               t->cap * 2)
+        != 0)
+    {
         return -1;
     }
 
     for (i = 0; i < t->cap; i++) {
-        if (t->key[i] != 0) {
-            j = lr_memstate_probe(&bigger, t->key[i]);
-            bigger.key[j] = t->key[i];
-            memcpy(bigger.slot + j * t->slot_size,
-                   t->slot + i * t->slot_size, t->slot_size);
+        slot = lr_memstate_slot(t, i);
+
+        if (*slot != 0) {
+            memcpy(lr_memstate_slot(&bigger, lr_memstate_probe(&bigger,
+                                                               *slot)),
+                   slot, t->slot_size);
         }
     }
 
     bigger.used = t->used;
-    lr_memstate_table_free(t);
+    free(t->slot);
     *t = bigger;
 
     return 0;
 }
 
 
-/* Finds or adds a zeroed slot for key; NULL when memory runs out. */
+/* Finds or adds a zeroed value for key; NULL when memory runs out. */
 static void *
 lr_memstate_get(lr_memstate_table *t, uint64_t key)
 {
-    size_t  i;
+    uint64_t  *slot;
 
     if ((t->used + 1) * 10 > t->cap * 7 && lr_memstate_grow(t) != 0) {
         return NULL;
     }
 
-    i = lr_memstate_probe(t, key);
+    slot = lr_memstate_slot(t, lr_memstate_probe(t, key));
 
-    if (t->key[i] == 0) {
-        t->key[i] = key;
+    if (*slot == 0) {
+        *slot = key;
         t->used++;
     }
 
-    return t->slot + i * t->slot_size;
+    return slot + 1;
 }
 
 
@@ -143,11 +156,14 @@ lr_memstate_create(void)
         return NULL;
     }
 
-    if (lr_memstate_table_init(&ms->profiles, sizeof(lr_profile), 1024) != 0
+    if (lr_memstate_table_init(&ms->profiles, sizeof(lr_profile *), 1024)
+        != 0
         || lr_memstate_table_init(&ms->population, sizeof(uint64_t), 4096)
            != 0
         || lr_memstate_table_init(&ms->counters, sizeof(lr_memstate_counter),
                                   4096)
+           != 0
+        || lr_memstate_table_init(&ms->sets, sizeof(lr_memstate_set), 1024)
            != 0)
     {
         lr_memstate_destroy(ms);
@@ -161,14 +177,32 @@ lr_memstate_create(void)
 void
 lr_memstate_destroy(lr_memstate *ms)
 {
+    size_t        i;
+    lr_profile  **p;
+
     if (ms == NULL) {
         return;
     }
 
-    lr_memstate_table_free(&ms->profiles);
-    lr_memstate_table_free(&ms->population);
-    lr_memstate_table_free(&ms->counters);
+    for (i = 0; ms->profiles.slot && i < ms->profiles.cap; i++) {
+        if (*lr_memstate_slot(&ms->profiles, i) != 0) {
+            p = (lr_profile **) (lr_memstate_slot(&ms->profiles, i) + 1);
+            free(*p);
+        }
+    }
+
+    free(ms->profiles.slot);
+    free(ms->population.slot);
+    free(ms->counters.slot);
+    free(ms->sets.slot);
     free(ms);
+}
+
+
+static int
+lr_memstate_is_set(unsigned i)
+{
+    return i == LR_C_IP_USERS || i == LR_C_DEVICE_USERS;
 }
 
 
@@ -178,7 +212,7 @@ lr_memstate_read(void *impl, const lr_keys *keys, int64_t now_ms,
 {
     unsigned              i;
     uint64_t             *n;
-    lr_profile           *p;
+    lr_profile          **p;
     lr_memstate          *ms;
     lr_memstate_counter  *c;
 
@@ -188,8 +222,8 @@ lr_memstate_read(void *impl, const lr_keys *keys, int64_t now_ms,
     p = keys->user ? lr_memstate_find(&ms->profiles, keys->user) : NULL;
 
     if (p != NULL) {
-        lr_profile_expire(p, now_ms, profile_max_age_ms);
-        view->profile = p->successes ? p : NULL;
+        lr_profile_expire(*p, now_ms, profile_max_age_ms);
+        view->profile = (*p)->successes ? *p : NULL;
     }
 
     for (i = 0; i < LR_F_COUNT; i++) {
@@ -201,9 +235,14 @@ lr_memstate_read(void *impl, const lr_keys *keys, int64_t now_ms,
     view->pop_total = ms->pop_total;
 
     for (i = 0; i < LR_C_COUNT; i++) {
-        c = keys->counter[i] ? lr_memstate_find(&ms->counters,
-                                                keys->counter[i])
-                             : NULL;
+        if (keys->counter[i] == 0) {
+            continue;
+        }
+
+        /* a set starts like a counter: expiry, then count */
+        c = lr_memstate_find(lr_memstate_is_set(i) ? &ms->sets
+                                                   : &ms->counters,
+                             keys->counter[i]);
         view->counter[i] = (c && now_ms < c->expires_ms) ? c->count : 0;
     }
 
@@ -214,86 +253,121 @@ lr_memstate_read(void *impl, const lr_keys *keys, int64_t now_ms,
 static void
 lr_memstate_count(lr_memstate_counter *c, const lr_writes *w, unsigned i)
 {
-    unsigned  j;
-
     if (w->time_ms >= c->expires_ms) {
-        memset(c, 0, sizeof(*c));
+        c->count = 0;
         c->expires_ms = w->time_ms + (int64_t) w->window_s[i] * 1000;
-    }
-
-    if (w->member[i] == 0) {
-        c->count++;
-        return;
-    }
-
-    for (j = 0; j < c->count && j < LR_MEMSTATE_MEMBERS; j++) {
-        if (c->member[j] == w->member[i]) {
-            return;
-        }
-    }
-
-    if (c->count < LR_MEMSTATE_MEMBERS) {
-        c->member[c->count] = w->member[i];
     }
 
     c->count++;
 }
 
 
-static int
-lr_memstate_apply(void *impl, const lr_writes *w)
+static void
+lr_memstate_add(lr_memstate_set *s, const lr_writes *w, unsigned i)
 {
-    unsigned              i;
-    uint64_t             *n;
-    lr_profile           *p;
-    lr_memstate          *ms;
-    lr_memstate_counter  *c;
+    unsigned  j;
 
-    ms = impl;
+    if (w->time_ms >= s->expires_ms) {
+        memset(s, 0, sizeof(*s));
+        s->expires_ms = w->time_ms + (int64_t) w->window_s[i] * 1000;
+    }
 
-    if (w->learn && w->user) {
+    for (j = 0; j < s->count && j < LR_MEMSTATE_MEMBERS; j++) {
+        if (s->member[j] == w->member[i]) {
+            return;
+        }
+    }
+
+    if (s->count < LR_MEMSTATE_MEMBERS) {
+        s->member[s->count] = w->member[i];
+    }
+
+    s->count++;
+}
+
+
+static int
+lr_memstate_learn(lr_memstate *ms, const lr_writes *w)
+{
+    unsigned      i;
+    uint64_t     *n;
+    lr_profile  **p;
+
+    if (w->user) {
         p = lr_memstate_get(&ms->profiles, w->user);
         if (p == NULL) {
             return -1;
         }
 
-        lr_profile_expire(p, w->time_ms, w->profile_max_age_ms);
-        lr_profile_learn(p, &w->f, w->time_ms, w->has_location, w->lat,
+        if (*p == NULL) {
+            *p = calloc(1, sizeof(lr_profile));
+            if (*p == NULL) {
+                return -1;
+            }
+        }
+
+        lr_profile_expire(*p, w->time_ms, w->profile_max_age_ms);
+        lr_profile_learn(*p, &w->f, w->time_ms, w->has_location, w->lat,
                          w->lon, w->profile_values);
     }
 
-    if (w->learn) {
-        for (i = 0; i < LR_F_COUNT; i++) {
-            if (w->f.v[i] == 0) {
-                continue;
-            }
-
-            n = lr_memstate_get(&ms->population, w->f.v[i]);
-            if (n == NULL) {
-                return -1;
-            }
-
-            (*n)++;
+    for (i = 0; i < LR_F_COUNT; i++) {
+        if (w->f.v[i] == 0) {
+            continue;
         }
 
-        ms->pop_total++;
+        n = lr_memstate_get(&ms->population, w->f.v[i]);
+        if (n == NULL) {
+            return -1;
+        }
+
+        (*n)++;
+    }
+
+    ms->pop_total++;
+
+    return 0;
+}
+
+
+static int
+lr_memstate_apply(void *impl, const lr_writes *w)
+{
+    void                 *v;
+    unsigned              i;
+    lr_memstate          *ms;
+    lr_memstate_table    *t;
+
+    ms = impl;
+
+    if (w->learn && lr_memstate_learn(ms, w) != 0) {
+        return -1;
     }
 
     for (i = 0; i < LR_C_COUNT; i++) {
+        t = lr_memstate_is_set(i) ? &ms->sets : &ms->counters;
+
         if (w->reset[i]) {
-            c = lr_memstate_find(&ms->counters, w->reset[i]);
-            if (c != NULL) {
-                memset(c, 0, sizeof(*c));
+            v = lr_memstate_find(t, w->reset[i]);
+            if (v != NULL) {
+                memset(v, 0, t->slot_size - sizeof(uint64_t));
             }
         }
 
-        if (w->incr[i]) {
-            c = lr_memstate_get(&ms->counters, w->incr[i]);
-            if (c == NULL) {
-                return -1;
-            }
+        if (w->incr[i] == 0) {
+            continue;
+        }
 
-            lr_memstate_count(c, w, i);
+        v = lr_memstate_get(t, w->incr[i]);
+        if (v == NULL) {
+            return -1;
+        }
+
+        if (lr_memstate_is_set(i)) {
+            lr_memstate_add(v, w, i);
+
+        } else {
+            lr_memstate_count(v, w, i);
         }
     }
 

@@ -50,7 +50,13 @@ lr_profile_add(lr_profile *p, lr_feature f, uint64_t v, int64_t time_ms,
     for (i = 0; i < p->n[f]; i++) {
         if (pv[i].value == v) {
             pv[i].count++;
-            pv[i].last_ms = time_ms;
+            /* a success reported late (learning writes of concurrent
+             * logins may arrive out of order) must not make the value
+             * look older than it is: it would be evicted or expired
+             * early, and could predate oldest_ms */
+            if (time_ms > pv[i].last_ms) {
+                pv[i].last_ms = time_ms;
+            }
             return;
         }
     }
@@ -77,6 +83,10 @@ lr_profile_add(lr_profile *p, lr_feature f, uint64_t v, int64_t time_ms,
     pv[i].value = v;
     pv[i].count = 1;
     pv[i].last_ms = time_ms;
+
+    if (p->oldest_ms == 0 || time_ms < p->oldest_ms) {
+        p->oldest_ms = time_ms;
+    }
 }
 
 
@@ -109,23 +119,32 @@ lr_profile_expire(lr_profile *p, int64_t now_ms, int64_t max_age_ms)
     unsigned  f, i, kept;
     uint32_t  total;
 
-    if (now_ms >= p->expired_ms && now_ms - p->expired_ms < 3600000) {
+    int64_t   oldest;
+
+    /* oldest_ms is never later than the oldest value kept, so this skips
+     * the scan only when nothing can be too old */
+    if (p->oldest_ms == 0 || now_ms - p->oldest_ms <= max_age_ms) {
         return;
     }
 
-    p->expired_ms = now_ms;
+    oldest = 0;
 
     for (f = 0; f < LR_F_COUNT; f++) {
         kept = 0;
 
         for (i = 0; i < p->n[f]; i++) {
             if (now_ms - p->value[f][i].last_ms <= max_age_ms) {
+                if (oldest == 0 || p->value[f][i].last_ms < oldest) {
+                    oldest = p->value[f][i].last_ms;
+                }
                 p->value[f][kept++] = p->value[f][i];
             }
         }
 
         p->n[f] = (uint8_t) kept;
     }
+
+    p->oldest_ms = oldest;
 
     /* the country feature is known for every login: its total is the
      * number of successes still in the history */

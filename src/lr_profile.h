@@ -25,7 +25,8 @@ typedef struct {
     uint8_t           n[LR_F_COUNT];
     uint32_t          successes;        /* within the kept history */
     int64_t           last_ms;          /* last success, 0: never */
-    int64_t           expired_ms;       /* when old values were dropped */
+    int64_t           oldest_ms;        /* no value was seen before this;
+                                           0: nothing kept */
     int               last_has_location;
     double            last_lat;
     double            last_lon;
@@ -41,9 +42,8 @@ uint32_t lr_profile_total(const lr_profile *p, lr_feature f);
 void lr_profile_learn(lr_profile *p, const lr_features *fs, int64_t time_ms,
     int has_location, double lat, double lon, uint32_t max_values);
 
-/* Drops values not seen since now - max_age_ms. Runs at most once an hour
- * of login time: on a history of months, an hour more is nothing, and
- * scoring does not pay for the scan every time. */
+/* Drops values not seen since now - max_age_ms (scanning only when the
+ * oldest kept value is that old). */
 void lr_profile_expire(lr_profile *p, int64_t now_ms, int64_t max_age_ms);
 
 #endif

@@ -76,8 +76,12 @@ lr_rules_impossible_travel(const lr_config *cfg, const lr_login *login,
 {
     double  km, hours;
 
-    /* unknown places never make a journey */
-    if (!p->last_has_location || !login->geo.has_location) {
+    /* unknown places never make a journey; the same place is no journey
+     * either (most logins: no trigonometry for them) */
+    if (!p->last_has_location || !login->geo.has_location
+        || (p->last_lat == login->geo.latitude
+            && p->last_lon == login->geo.longitude))
+    {
         return 0;
     }
 
@@ -164,8 +168,9 @@ lr_rules_apply(const lr_config *cfg, const lr_login *login,
     lr_rules_ctx   ctx = { cfg, reasons, evidence };
     lr_rules_ctx  *rc = &ctx;
 
-    /* nothing learnt yet: nothing can be new */
-    if (view->profile != NULL) {
+    /* nothing learnt yet: nothing can be new (a store may hand back an
+     * empty profile rather than NULL, e.g. once all history aged out) */
+    if (view->profile != NULL && view->profile->successes > 0) {
         lr_rules_profile(rc, login, keys, view->profile);
     }
 
