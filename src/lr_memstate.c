@@ -221,7 +221,8 @@ lr_memstate_read(void *impl, const lr_keys *keys, int64_t now_ms,
 
     p = keys->user ? lr_memstate_find(&ms->profiles, keys->user) : NULL;
 
-    if (p != NULL) {
+    /* *p is NULL when a learn ran out of memory after adding the key */
+    if (p != NULL && *p != NULL) {
         lr_profile_expire(*p, now_ms, profile_max_age_ms);
         view->profile = (*p)->successes ? *p : NULL;
     }
