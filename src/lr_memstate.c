@@ -224,7 +224,11 @@ lr_memstate_read(void *impl, const lr_keys *keys, int64_t now_ms,
     /* *p is NULL when a learn ran out of memory after adding the key */
     if (p != NULL && *p != NULL) {
         lr_profile_expire(*p, now_ms, profile_max_age_ms);
-        view->profile = (*p)->successes ? *p : NULL;
+
+        if ((*p)->successes) {
+            view->profile = *p;
+            lr_profile_counts(*p, &keys->f, view->seen);
+        }
     }
 
     for (i = 0; i < LR_F_COUNT; i++) {

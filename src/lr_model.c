@@ -9,7 +9,6 @@ lr_model_log_ratio(const lr_profile *profile, const lr_view *view,
 {
     size_t    l;
     double    pop_parent, user_parent, pop, user, p_pop, p_user, ratio;
-    uint64_t  v;
 
     if (profile == NULL || n == 0 || f->v[levels[n - 1]] == 0) {
         return 0.0;
@@ -20,9 +19,8 @@ lr_model_log_ratio(const lr_profile *profile, const lr_view *view,
     ratio = 1.0;
 
     for (l = 0; l < n; l++) {
-        v = f->v[levels[l]];
         pop = (double) view->pop[levels[l]];
-        user = (double) lr_profile_count(profile, levels[l], v);
+        user = (double) view->seen[levels[l]];
 
         p_pop = (pop + 1.0) / (pop_parent + LR_MODEL_K);
         p_user = (user + alpha * p_pop) / (user_parent + alpha);

@@ -30,8 +30,9 @@
 
 #define LR_MODEL_K  10.0        /* pseudo-count of values under a parent */
 
-/* log10 of the likelihood ratio of one hierarchy; 0 when the profile is
- * empty or the most specific level's value is unknown. */
+/* log10 of the likelihood ratio of one hierarchy, from the user's counts
+ * of the login's values (view->seen) and the population's (view->pop);
+ * 0 when the profile is empty or the most specific value is unknown. */
 double lr_model_log_ratio(const lr_profile *profile, const lr_view *view,
     const lr_features *f, const lr_feature *levels, size_t n, double alpha);
 

@@ -7,14 +7,17 @@ uint32_t
 lr_profile_count(const lr_profile *p, lr_feature f, uint64_t v)
 {
     unsigned  i;
+    uint32_t  v32;
 
     if (v == 0) {
         return 0;
     }
 
-    for (i = 0; i < p->n[f]; i++) {
-        if (p->value[f][i].value == v) {
-            return p->value[f][i].count;
+    v32 = (uint32_t) v;
+
+    for (i = 0; i < p->used; i++) {
+        if (p->value[i].value == v32 && p->value[i].feature == f) {
+            return p->value[i].count;
         }
     }
 
@@ -22,19 +25,65 @@ lr_profile_count(const lr_profile *p, lr_feature f, uint64_t v)
 }
 
 
+void
+lr_profile_counts(const lr_profile *p, const lr_features *fs,
+    uint32_t seen[LR_F_COUNT])
+{
+    unsigned                 i;
+    uint64_t                 v;
+    const lr_profile_value  *pv;
+
+    memset(seen, 0, LR_F_COUNT * sizeof(uint32_t));
+
+    for (i = 0; i < p->used; i++) {
+        pv = &p->value[i];
+        v = fs->v[pv->feature];
+
+        if (v != 0 && pv->value == (uint32_t) v) {
+            seen[pv->feature] = pv->count;
+        }
+    }
+}
+
+
 uint32_t
 lr_profile_total(const lr_profile *p, lr_feature f)
 {
-    unsigned  i;
-    uint32_t  total;
+    return p->total[f];
+}
 
-    total = 0;
 
-    for (i = 0; i < p->n[f]; i++) {
-        total += p->value[f][i].count;
+static void
+lr_profile_drop(lr_profile *p, unsigned i)
+{
+    unsigned  last;
+
+    p->n[p->value[i].feature]--;
+    p->total[p->value[i].feature] -= p->value[i].count;
+
+    last = --p->used;
+    p->value[i] = p->value[last];
+}
+
+
+/* The least recently seen value of feature f. */
+static unsigned
+lr_profile_oldest(const lr_profile *p, lr_feature f)
+{
+    unsigned  i, oldest;
+
+    oldest = p->used;
+
+    for (i = 0; i < p->used; i++) {
+        if (p->value[i].feature == f
+            && (oldest == p->used
+                || p->value[i].last_ms < p->value[oldest].last_ms))
+        {
+            oldest = i;
+        }
     }
 
-    return total;
+    return oldest;
 }
 
 
@@ -42,21 +91,28 @@ static void
 lr_profile_add(lr_profile *p, lr_feature f, uint64_t v, int64_t time_ms,
     uint32_t max_values)
 {
-    unsigned           i, oldest;
+    unsigned           i;
+    uint32_t           v32;
     lr_profile_value  *pv;
 
-    pv = p->value[f];
+    v32 = (uint32_t) v;
 
-    for (i = 0; i < p->n[f]; i++) {
-        if (pv[i].value == v) {
-            pv[i].count++;
+    for (i = 0; i < p->used; i++) {
+        if (p->value[i].value == v32 && p->value[i].feature == f) {
+            pv = &p->value[i];
+
+            if (pv->count < UINT16_MAX) {
+                pv->count++;
+                p->total[f]++;
+            }
+
             /* a success reported late (learning writes of concurrent
              * logins may arrive out of order) must not make the value
-             * look older than it is: it would be evicted or expired
-             * early, and could predate oldest_ms */
-            if (time_ms > pv[i].last_ms) {
-                pv[i].last_ms = time_ms;
+             * look older than it is */
+            if (time_ms > pv->last_ms) {
+                pv->last_ms = time_ms;
             }
+
             return;
         }
     }
@@ -65,24 +121,18 @@ lr_profile_add(lr_profile *p, lr_feature f, uint64_t v, int64_t time_ms,
         max_values = LR_PROFILE_VALUES;
     }
 
-    if (p->n[f] < max_values) {
-        i = p->n[f]++;
-
-    } else {
-        oldest = 0;
-
-        for (i = 1; i < p->n[f]; i++) {
-            if (pv[i].last_ms < pv[oldest].last_ms) {
-                oldest = i;
-            }
-        }
-
-        i = oldest;
+    /* every feature within its bound keeps the array within its size */
+    if (p->n[f] >= max_values) {
+        lr_profile_drop(p, lr_profile_oldest(p, f));
     }
 
-    pv[i].value = v;
-    pv[i].count = 1;
-    pv[i].last_ms = time_ms;
+    i = p->used++;
+    p->value[i].value = v32;
+    p->value[i].count = 1;
+    p->value[i].feature = (uint8_t) f;
+    p->value[i].last_ms = time_ms;
+    p->n[f]++;
+    p->total[f]++;
 
     if (p->oldest_ms == 0 || time_ms < p->oldest_ms) {
         p->oldest_ms = time_ms;
@@ -116,9 +166,7 @@ lr_profile_learn(lr_profile *p, const lr_features *fs, int64_t time_ms,
 void
 lr_profile_expire(lr_profile *p, int64_t now_ms, int64_t max_age_ms)
 {
-    unsigned  f, i, kept;
-    uint32_t  total;
-
+    unsigned  i;
     int64_t   oldest;
 
     /* oldest_ms is never later than the oldest value kept, so this skips
@@ -129,29 +177,26 @@ lr_profile_expire(lr_profile *p, int64_t now_ms, int64_t max_age_ms)
 
     oldest = 0;
 
-    for (f = 0; f < LR_F_COUNT; f++) {
-        kept = 0;
-
-        for (i = 0; i < p->n[f]; i++) {
-            if (now_ms - p->value[f][i].last_ms <= max_age_ms) {
-                if (oldest == 0 || p->value[f][i].last_ms < oldest) {
-                    oldest = p->value[f][i].last_ms;
-                }
-                p->value[f][kept++] = p->value[f][i];
-            }
+    for (i = 0; i < p->used; /* void */) {
+        if (now_ms - p->value[i].last_ms > max_age_ms) {
+            lr_profile_drop(p, i);
+            continue;
         }
 
-        p->n[f] = (uint8_t) kept;
+        if (oldest == 0 || p->value[i].last_ms < oldest) {
+            oldest = p->value[i].last_ms;
+        }
+
+        i++;
     }
 
     p->oldest_ms = oldest;
 
-    /* the country feature is known for every login: its total is the
-     * number of successes still in the history */
-    total = lr_profile_total(p, LR_F_COUNTRY);
-    p->successes = total;
+    /* the country is known for every login: its total is the number of
+     * successes still in the history */
+    p->successes = p->total[LR_F_COUNTRY];
 
-    if (total == 0) {
+    if (p->successes == 0) {
         p->last_ms = 0;
         p->last_has_location = 0;
     }

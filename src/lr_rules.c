@@ -53,7 +53,8 @@ lr_rules_fire(lr_rules_ctx *rc, lr_rule rule)
  * none while the profile knows some (cookie and fingerprint both gone).
  * With no device identity on either side (no collector) it says nothing. */
 static int
-lr_rules_new_device(const lr_profile *p, const lr_features *f)
+lr_rules_new_device(const lr_profile *p, const lr_features *f,
+    const uint32_t *seen)
 {
     int  named, known;
 
@@ -64,9 +65,7 @@ lr_rules_new_device(const lr_profile *p, const lr_features *f)
         return known;
     }
 
-    return lr_profile_count(p, LR_F_DEVICE, f->v[LR_F_DEVICE]) == 0
-           && lr_profile_count(p, LR_F_FINGERPRINT, f->v[LR_F_FINGERPRINT])
-              == 0;
+    return seen[LR_F_DEVICE] == 0 && seen[LR_F_FINGERPRINT] == 0;
 }
 
 
@@ -100,26 +99,26 @@ lr_rules_impossible_travel(const lr_config *cfg, const lr_login *login,
 
 static void
 lr_rules_profile(lr_rules_ctx *rc, const lr_login *login,
-    const lr_keys *keys, const lr_profile *p)
+    const lr_keys *keys, const lr_profile *p, const uint32_t *seen)
 {
     const lr_features  *f = &keys->f;
 
-    if (lr_rules_new_device(p, f)) {
+    if (lr_rules_new_device(p, f, seen)) {
         lr_rules_fire(rc, LR_RULE_NEW_DEVICE);
     }
 
-    if (lr_profile_count(p, LR_F_IP, f->v[LR_F_IP]) == 0) {
+    if (seen[LR_F_IP] == 0) {
         lr_rules_fire(rc, LR_RULE_NEW_IP);
     }
 
     if (login->geo.asn != 0
-        && lr_profile_count(p, LR_F_ASN, f->v[LR_F_ASN]) == 0)
+        && seen[LR_F_ASN] == 0)
     {
         lr_rules_fire(rc, LR_RULE_NEW_ASN);
     }
 
     if (login->geo.country[0] != '\0'
-        && lr_profile_count(p, LR_F_COUNTRY, f->v[LR_F_COUNTRY]) == 0)
+        && seen[LR_F_COUNTRY] == 0)
     {
         lr_rules_fire(rc, LR_RULE_NEW_COUNTRY);
     }
@@ -171,7 +170,7 @@ lr_rules_apply(const lr_config *cfg, const lr_login *login,
     /* nothing learnt yet: nothing can be new (a store may hand back an
      * empty profile rather than NULL, e.g. once all history aged out) */
     if (view->profile != NULL && view->profile->successes > 0) {
-        lr_rules_profile(rc, login, keys, view->profile);
+        lr_rules_profile(rc, login, keys, view->profile, view->seen);
     }
 
     lr_rules_counters(rc, keys, view);

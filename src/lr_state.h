@@ -27,6 +27,8 @@ typedef struct {
     const lr_profile  *profile;                 /* NULL: nothing learnt;
                                                    valid until the store's
                                                    next call */
+    uint32_t           seen[LR_F_COUNT];        /* the user's count of each
+                                                   of the login's values */
     uint64_t           pop[LR_F_COUNT];         /* population count of each
                                                    of the login's values */
     uint64_t           pop_total;               /* population logins */

@@ -200,6 +200,10 @@ lr_t_score_view(const lr_config *cfg, const lr_login *l, const lr_profile *p,
     view.profile = p;
     view.pop_total = pop;
 
+    if (p != NULL) {
+        lr_profile_counts(p, &keys.f, view.seen);
+    }
+
     for (i = 0; i < LR_F_COUNT; i++) {
         view.pop[i] = keys.f.v[i] ? pop : 0;
     }

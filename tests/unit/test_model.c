@@ -75,11 +75,20 @@ home_view(lr_view *view, const lr_profile *p)
 }
 
 
+/* the store fills seen[] from the profile for the login's values */
 static double
 ratio(const lr_profile *p, const lr_view *view, const lr_features *f,
     size_t levels, double alpha)
 {
-    return lr_model_log_ratio(p, view, f, network, levels, alpha);
+    lr_view  v;
+
+    v = *view;
+
+    if (p != NULL) {
+        lr_profile_counts(p, f, v.seen);
+    }
+
+    return lr_model_log_ratio(p, &v, f, network, levels, alpha);
 }
 
 
