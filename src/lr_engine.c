@@ -44,24 +44,20 @@ lr_engine_keys(const lr_login *login, lr_keys *keys)
     device = keys->f.v[LR_F_DEVICE] ? keys->f.v[LR_F_DEVICE]
                                     : keys->f.v[LR_F_FINGERPRINT];
 
-    keys->counter[LR_C_IP_FAILURES] = lr_hash(0x6966, &ip, sizeof(ip));
-    keys->counter[LR_C_IP_USERS] = lr_hash(0x6975, &ip, sizeof(ip));
+    keys->counter[LR_C_IP_FAILURES] = lr_hash_u64(0x6966, ip);
+    keys->counter[LR_C_IP_USERS] = lr_hash_u64(0x6975, ip);
 
     if (login->user && login->user[0]) {
         keys->user = lr_hash_str(0x75736572, login->user);
-        keys->counter[LR_C_USER_FAILURES] = lr_hash(0x7566, &keys->user,
-                                                    sizeof(keys->user));
-        keys->counter[LR_C_IP_USER_FAILURES] = lr_hash(ip, &keys->user,
-                                                       sizeof(keys->user));
+        keys->counter[LR_C_USER_FAILURES] = lr_hash_u64(0x7566, keys->user);
+        keys->counter[LR_C_IP_USER_FAILURES] = lr_hash_u64(ip, keys->user);
         keys->member[LR_C_IP_USERS] = keys->user;
         keys->member[LR_C_DEVICE_USERS] = keys->user;
     }
 
     if (device) {
-        keys->counter[LR_C_DEVICE_FAILURES] = lr_hash(0x6466, &device,
-                                                      sizeof(device));
-        keys->counter[LR_C_DEVICE_USERS] = lr_hash(0x6475, &device,
-                                                   sizeof(device));
+        keys->counter[LR_C_DEVICE_FAILURES] = lr_hash_u64(0x6466, device);
+        keys->counter[LR_C_DEVICE_USERS] = lr_hash_u64(0x6475, device);
     }
 }
 

@@ -28,6 +28,23 @@ lr_hash(uint64_t seed, const void *data, size_t len)
 }
 
 
+/* One 64-bit value: a multiply-xorshift mix, far cheaper than FNV's byte
+ * loop for the keys built from other hashes. */
+uint64_t
+lr_hash_u64(uint64_t seed, uint64_t v)
+{
+    uint64_t  h;
+
+    h = (seed ^ v) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ull;
+    h ^= h >> 32;
+
+    /* 0 is reserved for "unknown" */
+    return h ? h : 1;
+}
+
+
 uint64_t
 lr_hash_str(uint64_t seed, const char *s)
 {
@@ -77,7 +94,7 @@ lr_features_of(const lr_login *login, lr_features *out)
     /* network: each level hashes on from its parent */
     h = lr_hash_str(0x6e6574, login->geo.country);
     out->v[LR_F_COUNTRY] = h;
-    h = lr_hash(h, &login->geo.asn, sizeof(login->geo.asn));
+    h = lr_hash_u64(h, login->geo.asn);
     out->v[LR_F_ASN] = h;
     len = lr_ip_prefix(login->ip, prefix);
     h = lr_hash(h, prefix, len);
@@ -91,7 +108,7 @@ lr_features_of(const lr_login *login, lr_features *out)
     out->v[LR_F_OS] = h;
     h = lr_hash_str(h, login->ua.family);
     out->v[LR_F_BROWSER] = h;
-    out->v[LR_F_UA] = lr_hash(h, &login->ua.major, sizeof(login->ua.major));
+    out->v[LR_F_UA] = lr_hash_u64(h, login->ua.major);
 
     out->v[LR_F_DEVICE] = login->device_id && login->device_id[0]
                           ? lr_hash_str(0x646576, login->device_id) : 0;

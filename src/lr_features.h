@@ -38,6 +38,7 @@ typedef struct {
 } lr_features;
 
 uint64_t lr_hash(uint64_t seed, const void *data, size_t len);
+uint64_t lr_hash_u64(uint64_t seed, uint64_t v);
 uint64_t lr_hash_str(uint64_t seed, const char *s);
 
 #define LR_IP_PREFIX_MAX  17

@@ -130,6 +130,11 @@ lr_lang_fits_country(const char *languages, const char *country)
         if (lr_locale_in_list(row->languages, code, strlen(code))) {
             fits = 1;
         }
+
+        /* the answer cannot change any more */
+        if (fits && informative) {
+            return 1;
+        }
     }
 
     return informative ? fits : -1;
