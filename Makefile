@@ -74,7 +74,7 @@ UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
     -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
-$(BUILD)/unit/%: tests/unit/%.c $(ENGINE_SRC) $(ENGINE_HDR)
+$(BUILD)/unit/%: tests/unit/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRC) -lcmocka $(ENGINE_LIBS)
 

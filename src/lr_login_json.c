@@ -278,6 +278,57 @@ lr_login_json_ua(json_t *obj, lr_login *l, char *err, size_t err_len)
 }
 
 
+/* A member of the wrong type is an error, not "absent": a typo in a test
+ * file must not silently change what is scored. */
+static int
+lr_login_json_types(json_t *obj, char *err, size_t err_len)
+{
+    static const struct {
+        const char  *member;
+        json_type    type;
+        const char  *want;
+    } schema[] = {
+        { "user", JSON_STRING, "not a string" },
+        { "ip", JSON_STRING, "not a string" },
+        { "country", JSON_STRING, "not a string" },
+        { "city", JSON_STRING, "not a string" },
+        { "asn_org", JSON_STRING, "not a string" },
+        { "ua", JSON_STRING, "not a string" },
+        { "ua_family", JSON_STRING, "not a string" },
+        { "os", JSON_STRING, "not a string" },
+        { "device_class", JSON_STRING, "not a string" },
+        { "device_id", JSON_STRING, "not a string" },
+        { "fingerprint", JSON_STRING, "not a string" },
+        { "timezone", JSON_STRING, "not a string" },
+        { "languages", JSON_STRING, "not a string" },
+        { "token", JSON_STRING, "not a string" },
+        { "telemetry", JSON_TRUE, "not a boolean" },
+        { "automation", JSON_TRUE, "not a boolean" },
+        { "anonymizer", JSON_TRUE, "not a boolean" },
+    };
+
+    size_t   i;
+    json_t  *v;
+
+    for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
+        v = json_object_get(obj, schema[i].member);
+
+        if (v == NULL) {
+            continue;
+        }
+
+        if (schema[i].type == JSON_TRUE ? !json_is_boolean(v)
+                                        : json_typeof(v) != schema[i].type)
+        {
+            return lr_login_json_fail(err, err_len, schema[i].member,
+                                      schema[i].want);
+        }
+    }
+
+    return 0;
+}
+
+
 int
 lr_login_from_json(json_t *obj, lr_login_doc *doc, char *err,
     size_t err_len)
@@ -293,6 +344,10 @@ lr_login_from_json(json_t *obj, lr_login_doc *doc, char *err,
 
     if (!json_is_object(obj)) {
         return lr_login_json_fail(err, err_len, "login", "not an object");
+    }
+
+    if (lr_login_json_types(obj, err, err_len) != 0) {
+        return -1;
     }
 
     v = json_object_get(obj, "time");

@@ -2,6 +2,8 @@
 #include "lr_locale.h"
 #include "lr_travel.h"
 
+#include <math.h>
+
 
 typedef struct {
     const lr_config  *cfg;
@@ -91,9 +93,10 @@ lr_rules_impossible_travel(const lr_config *cfg, const lr_login *login,
         return 0;
     }
 
-    hours = (double) (login->time_ms - p->last_ms) / 3600000.0;
+    /* learning writes may land out of order: the gap counts either way */
+    hours = fabs((double) (login->time_ms - p->last_ms)) / 3600000.0;
 
-    return hours <= 0.0 || km / hours > cfg->max_speed_kmh;
+    return hours == 0.0 || km / hours > cfg->max_speed_kmh;
 }
 
 

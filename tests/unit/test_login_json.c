@@ -252,6 +252,13 @@ test_bad(void **state)
         { "{\"time\": 0, \"block\": [\"IP\"]}", "\"block\"" },
         { "{\"time\": 0, \"allow\": \"ip\"}", "\"allow\"" },
         { "{\"time\": 0, \"block\": {\"ip\": true}}", "\"block\"" },
+        /* a member of the wrong type is refused, not taken as absent */
+        { "{\"time\": 0, \"token\": 1}", "\"token\": not a string" },
+        { "{\"time\": 0, \"telemetry\": \"yes\"}",
+          "\"telemetry\": not a boolean" },
+        { "{\"time\": 0, \"user\": 42}", "\"user\": not a string" },
+        { "{\"time\": 0, \"ip\": [\"1.2.3.4\"]}", "\"ip\": not a string" },
+
         /* ua_major: negative, not a number */
         { "{\"time\": 0, \"ua_major\": -1}", "\"ua_major\"" },
         { "{\"time\": 0, \"ua_major\": \"120\"}", "\"ua_major\"" },

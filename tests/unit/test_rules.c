@@ -308,6 +308,16 @@ test_impossible_travel(void **state)
     score();
     assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), 40);
 
+    /* scored before the last success was learnt (writes out of order):
+     * the gap counts either way, 1 h before is as fast as 1 h after,
+     * 20 h before is a flight */
+    t.l.time_ms = LR_T0 - LR_T_HOUR;
+    score();
+    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), 40);
+    t.l.time_ms = LR_T0 - 20 * LR_T_HOUR;
+    score();
+    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), -1);
+
     /* Tokyo -> Yokohama (~30 km, under min_travel_km) a minute later:
      * 1,800 km/h, but GeoIP is not that precise */
     t.l.time_ms = LR_T0 + 60000;
