@@ -121,7 +121,7 @@ $(ASAN)/src/configure:
 
 $(ASAN)/src/objs/Makefile: $(ASAN)/src/configure config
 	cd $(ASAN)/src && ./configure --prefix=$(ASAN) --with-compat \
-	    --with-http_realip_module --with-http_v2_module \
+	    --with-http_realip_module --with-http_v2_module --with-http_ssl_module \
 	    --add-dynamic-module=$(CURDIR) \
 	    --with-cc-opt="$(WARN) $(ASAN_FLAGS)" --with-ld-opt="-fsanitize=address"
 

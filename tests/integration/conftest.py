@@ -27,10 +27,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-NGINX_BIN = os.environ.get("NGINX_BIN", "/usr/sbin/nginx")
+NGINX_BIN = os.path.abspath(os.environ.get("NGINX_BIN", "/usr/sbin/nginx"))
 MODULE = os.path.abspath(os.environ.get("LR_MODULE", "build/ngx_http_login_risk_module.so"))
 GEOIP_DIR = os.path.abspath(os.environ.get("LR_GEOIP_DIR", "build/geoip"))
 ASAN = os.environ.get("LR_ASAN") == "1"
+
+
+def nginx_env(log_dir):
+    """The environment nginx runs in: for the ASan build, where its
+    reports go and which of them are known to be false."""
+    env = dict(os.environ)
+    if ASAN:
+        # every dynamic module defines its own ngx_module_names: a known
+        # false "odr-violation" between the binary and the .so; leaks are
+        # not checked because nginx leaves its configuration cycles to the
+        # exit of the process (checked once: nothing of the module's was
+        # reported)
+        env["ASAN_OPTIONS"] = ("detect_leaks=0:detect_odr_violation=0:"
+                               "log_path=%s/asan" % log_dir)
+    return env
 
 
 def free_port():
@@ -221,16 +236,7 @@ class Nginx:
             f.write(text)
 
     def env(self):
-        env = dict(os.environ)
-        if ASAN:
-            # every dynamic module defines its own ngx_module_names: a
-            # known false "odr-violation" between the binary and the .so;
-            # leaks are not checked because nginx leaves its configuration
-            # cycles to the exit of the process (checked once: nothing of
-            # the module's was reported)
-            env["ASAN_OPTIONS"] = ("detect_leaks=0:detect_odr_violation=0:"
-                                   "log_path=%s/logs/asan" % self.dir)
-        return env
+        return nginx_env(os.path.join(self.dir, "logs"))
 
     def check_config(self):
         return subprocess.run([NGINX_BIN, "-t", "-p", self.dir, "-c", self.conf],

@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from conftest import GEOIP_DIR, MODULE, NGINX_BIN, free_port
+from conftest import GEOIP_DIR, MODULE, NGINX_BIN, free_port, nginx_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "conf-examples", "*.conf")))
@@ -23,6 +23,8 @@ def test_there_are_examples():
 @pytest.mark.parametrize("path", EXAMPLES, ids=[os.path.basename(p) for p in EXAMPLES])
 def test_example_passes_nginx_t(path):
     tmp = tempfile.mkdtemp(prefix="lr-example-")
+    # nginx opens logs/error.log under its prefix before reading -g
+    os.makedirs(os.path.join(tmp, "logs"))
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                     "-subj", "/CN=example", "-days", "1",
                     "-keyout", tmp + "/key.pem", "-out", tmp + "/cert.pem"],
@@ -41,7 +43,7 @@ def test_example_passes_nginx_t(path):
         f.write(text)
     res = subprocess.run([NGINX_BIN, "-t", "-p", tmp, "-c", conf,
                           "-g", "error_log %s/error.log; pid %s/nginx.pid;" % (tmp, tmp)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=nginx_env(tmp))
     assert res.returncode == 0, res.stderr
     assert "test is successful" in res.stderr
     assert "absent" not in res.stderr, "the example's GeoIP paths were not all rewritten"

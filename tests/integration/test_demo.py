@@ -8,7 +8,7 @@ import tempfile
 import time
 from urllib.parse import unquote
 
-from conftest import ASAN, free_port
+from conftest import MODULE, NGINX_BIN, free_port, nginx_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -17,9 +17,10 @@ def test_demo_starts_logs_in_and_stops():
     env = dict(os.environ)
     env.update(LR_DEMO_DIR=tempfile.mkdtemp(prefix="lr-demo-"),
                LR_DEMO_PORT=str(free_port()), LR_DEMO_APP_PORT=str(free_port()),
-               LR_DEMO_REDIS_PORT=str(free_port()))
-    if ASAN:
-        env["ASAN_OPTIONS"] = "detect_leaks=0:detect_odr_violation=0"
+               LR_DEMO_REDIS_PORT=str(free_port()),
+               NGINX_BIN=NGINX_BIN, LR_MODULE=MODULE)
+    env.update({k: v for k, v in nginx_env(env["LR_DEMO_DIR"]).items()
+                if k == "ASAN_OPTIONS"})
     demo = os.path.join(ROOT, "tests", "demo", "demo.sh")
     out = subprocess.run([demo, "start"], env=env, capture_output=True, text=True,
                          timeout=60)

@@ -83,6 +83,18 @@ lr_t_place(lr_login *l, double lat, double lon)
 }
 
 
+/* Moves l to a network never seen anywhere: 198.51.100.9, AS64999 in
+ * country, its place unknown. */
+static inline void
+lr_t_abroad(lr_login *l, const char *country)
+{
+    l->ip = "198.51.100.9";
+    lr_t_country(l, country);
+    l->geo.asn = 64999;
+    l->geo.has_location = 0;
+}
+
+
 /* A zeroed profile that learnt login n times, an hour apart, the last at
  * login->time_ms; at most 16 values per feature. */
 static inline void
@@ -240,6 +252,35 @@ static inline void
 lr_t_env_free(lr_t_env *env)
 {
     lr_memstate_destroy(env->ms);
+}
+
+
+/* cmocka setup and teardown for a test that drives a store of its own:
+ * *state is its lr_t_env. */
+static inline int
+lr_t_env_setup(void **state)
+{
+    lr_t_env  *env;
+
+    env = malloc(sizeof(*env));
+    if (env == NULL) {
+        return -1;
+    }
+
+    lr_t_env_init(env);
+    *state = env;
+
+    return 0;
+}
+
+
+static inline int
+lr_t_env_teardown(void **state)
+{
+    lr_t_env_free(*state);
+    free(*state);
+
+    return 0;
 }
 
 

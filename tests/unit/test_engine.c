@@ -22,6 +22,53 @@ setup(void **state)
 }
 
 
+/* setup, and a store of the test's own in *state (lr_t_env_setup) */
+static int
+store_setup(void **state)
+{
+    setup(state);
+
+    return lr_t_env_setup(state);
+}
+
+
+/* l abroad (lr_t_abroad, Russia) with no timezone or languages, so that
+ * only the network is unfamiliar */
+static void
+foreign(lr_login *l)
+{
+    lr_t_abroad(l, "RU");
+    l->timezone = NULL;
+    l->languages = NULL;
+}
+
+
+/*
+ * The verdict for l with no profile and counters c (NULL: none): its
+ * score (-1: any) and action, the verdict printed when either is wrong.
+ */
+static void
+check_verdict(const lr_login *l, const uint32_t *c, int score,
+    lr_action action)
+{
+    lr_verdict  v;
+
+    lr_t_score_view(&cfg, l, NULL, 0, c, &v);
+
+    if ((score >= 0 && v.score != score) || v.action != action) {
+        print_error("want score %d action %s, got\n", score,
+                    lr_action_name(action));
+        lr_t_print(&v);
+    }
+
+    if (score >= 0) {
+        assert_int_equal(v.score, score);
+    }
+
+    assert_int_equal(v.action, action);
+}
+
+
 /* The documented policy defaults (README, "Action" and "Statistical
  * part"). */
 static void
@@ -60,38 +107,28 @@ test_default_policy(void **state)
 static void
 test_cold_start_none(void **state)
 {
-    lr_t_env    env;
-    lr_login    l;
-    lr_view     view;
-    lr_verdict  v;
-
-    (void) state;
-
-    lr_t_env_init(&env);
+    lr_t_env    *env = *state;
+    lr_login     l;
+    lr_view      view;
+    lr_verdict   v;
 
     /* someone else taught the population */
     lr_t_login(&l, LR_T0);
     l.user = "bob";
-    lr_t_learn(&env, &l, 1);
+    lr_t_learn(env, &l, 1);
 
     lr_t_login(&l, LR_T0 + LR_T_HOUR);
-    l.ip = "198.51.100.9";
-    lr_t_country(&l, "RU");
-    l.geo.asn = 64999;
+    foreign(&l);
     lr_t_place(&l, 55.75, 37.62);
     l.device_id = "dev-z";
     l.fingerprint = "fp-z";
-    l.timezone = NULL;
-    l.languages = NULL;
 
-    lr_t_read(&env, &l, &view);
+    lr_t_read(env, &l, &view);
     assert_null(view.profile);
 
-    lr_t_score(&env, &l, &v);
+    lr_t_score(env, &l, &v);
     assert_int_equal(v.score, 0);
     assert_int_equal(v.reasons.n, 0);
-
-    lr_t_env_free(&env);
 }
 
 
@@ -161,12 +198,7 @@ test_cold_start_scaled(void **state)
 
         l = home;
         l.time_ms = LR_T0 + 30 * LR_T_DAY;
-        l.ip = "198.51.100.9";
-        lr_t_country(&l, "RU");
-        l.geo.asn = 64999;
-        l.geo.has_location = 0;
-        l.timezone = NULL;
-        l.languages = NULL;
+        foreign(&l);
         l.device_id = "dev-z";
 
         lr_t_score_view(&cfg, &l, &p, rows[i].n, NULL, &v);
@@ -195,34 +227,26 @@ test_cold_start_scaled(void **state)
 static void
 test_cold_start_store(void **state)
 {
-    unsigned    n;
-    lr_t_env    env;
-    lr_login    home, l;
-    lr_verdict  v;
+    unsigned     n;
+    lr_t_env    *env = *state;
+    lr_login     home, l;
+    lr_verdict   v;
 
     static const int  network[] = { -1, 1, 3, 6 };
 
-    (void) state;
-
-    lr_t_env_init(&env);
     lr_t_login(&home, LR_T0);
 
     for (n = 0; n <= 3; n++) {
         if (n > 0) {
             home.time_ms = LR_T0 + n * LR_T_HOUR;
-            lr_t_learn(&env, &home, 1);
+            lr_t_learn(env, &home, 1);
         }
 
         l = home;
         l.time_ms = LR_T0 + LR_T_DAY;
-        l.ip = "198.51.100.9";
-        lr_t_country(&l, "RU");
-        l.geo.asn = 64999;
-        l.geo.has_location = 0;
-        l.timezone = NULL;
-        l.languages = NULL;
+        foreign(&l);
 
-        lr_t_score(&env, &l, &v);
+        lr_t_score(env, &l, &v);
         assert_int_equal(lr_t_points(&v, LR_REASON_UNUSUAL_NETWORK),
                          network[n]);
         assert_int_equal(lr_t_has(&v, LR_REASON_COLD_START),
@@ -232,8 +256,6 @@ test_cold_start_store(void **state)
             assert_int_equal(v.score, 0);
         }
     }
-
-    lr_t_env_free(&env);
 }
 
 
@@ -320,12 +342,10 @@ test_thresholds(void **state)
     cfg.tag = 10;
     cfg.challenge = 20;
     cfg.block = 45;
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.action, LR_ACTION_BLOCK);
+    check_verdict(&l, NULL, -1, LR_ACTION_BLOCK);
 
     cfg.block = 46;
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.action, LR_ACTION_CHALLENGE);
+    check_verdict(&l, NULL, -1, LR_ACTION_CHALLENGE);
 }
 
 
@@ -349,9 +369,7 @@ test_unfamiliar_only_challenges(void **state)
 
     l = home;
     l.time_ms = LR_T0 + LR_T_HOUR;
-    l.ip = "198.51.100.9";
-    lr_t_country(&l, "GB");
-    l.geo.asn = 64999;
+    lr_t_abroad(&l, "GB");
     lr_t_place(&l, LR_LONDON_LAT, LR_LONDON_LON);
     l.device_id = "dev-z";
     l.fingerprint = "fp-z";
@@ -389,9 +407,8 @@ test_unfamiliar_only_challenges(void **state)
 static void
 test_user_failures_never_block(void **state)
 {
-    lr_login    l;
-    lr_verdict  v;
-    uint32_t    c[LR_C_COUNT] = { 0 };
+    lr_login  l;
+    uint32_t  c[LR_C_COUNT] = { 0 };
 
     (void) state;
 
@@ -399,9 +416,7 @@ test_user_failures_never_block(void **state)
     c[LR_C_USER_FAILURES] = 1000;
     cfg.weight[LR_RULE_USER_FAILURES] = 100;
 
-    lr_t_score_view(&cfg, &l, NULL, 0, c, &v);
-    assert_int_equal(v.score, 100);
-    assert_int_equal(v.action, LR_ACTION_CHALLENGE);
+    check_verdict(&l, c, 100, LR_ACTION_CHALLENGE);
 }
 
 
@@ -410,53 +425,39 @@ test_user_failures_never_block(void **state)
 static void
 test_source_failures_block(void **state)
 {
-    lr_login    l;
-    lr_verdict  v;
-    uint32_t    c[LR_C_COUNT] = { 0 };
-
-    (void) state;
+    unsigned     i;
+    lr_t_env    *env = *state;
+    lr_login     l;
+    lr_verdict   v;
+    uint32_t     c[LR_C_COUNT] = { 0 };
 
     base_login(&l);
     c[LR_C_IP_USER_FAILURES] = 5;
     c[LR_C_IP_FAILURES] = 10;
-
-    lr_t_score_view(&cfg, &l, NULL, 0, c, &v);
-    assert_int_equal(v.score, 75);
-    assert_int_equal(v.action, LR_ACTION_CHALLENGE);
+    check_verdict(&l, c, 75, LR_ACTION_CHALLENGE);
 
     cfg.expect_telemetry = 1;
     l.telemetry = 0;
-    lr_t_score_view(&cfg, &l, NULL, 0, c, &v);
-    assert_int_equal(v.score, 85);
-    assert_int_equal(v.action, LR_ACTION_BLOCK);
+    check_verdict(&l, c, 85, LR_ACTION_BLOCK);
 
     /* and through the store: alice's password tried from one address */
-    {
-        unsigned    i;
-        lr_t_env    env;
-        lr_login    a;
+    env->cfg.expect_telemetry = 1;
+    lr_t_login(&l, LR_T0);
+    l.telemetry = 0;
+    l.device_id = NULL;
+    l.fingerprint = NULL;
 
-        lr_t_env_init(&env);
-        env.cfg.expect_telemetry = 1;
-        lr_t_login(&a, LR_T0);
-        a.telemetry = 0;
-        a.device_id = NULL;
-        a.fingerprint = NULL;
-
-        for (i = 0; i < 10; i++) {
-            a.time_ms = LR_T0 + i * 1000;
-            lr_t_learn(&env, &a, 0);
-        }
-
-        a.time_ms = LR_T0 + 20000;
-        lr_t_score(&env, &a, &v);
-        /* ip_user 45 + ip 30 + user 25 + no_telemetry 10 = 110 */
-        assert_int_equal(lr_t_sum(&v), 110);
-        assert_int_equal(v.score, 100);
-        assert_int_equal(v.action, LR_ACTION_BLOCK);
-
-        lr_t_env_free(&env);
+    for (i = 0; i < 10; i++) {
+        l.time_ms = LR_T0 + i * 1000;
+        lr_t_learn(env, &l, 0);
     }
+
+    l.time_ms = LR_T0 + 20000;
+    lr_t_score(env, &l, &v);
+    /* ip_user 45 + ip 30 + user 25 + no_telemetry 10 = 110 */
+    assert_int_equal(lr_t_sum(&v), 110);
+    assert_int_equal(v.score, 100);
+    assert_int_equal(v.action, LR_ACTION_BLOCK);
 }
 
 
@@ -464,8 +465,7 @@ test_source_failures_block(void **state)
 static void
 test_block_evidence(void **state)
 {
-    lr_login    l;
-    lr_verdict  v;
+    lr_login  l;
 
     (void) state;
 
@@ -474,32 +474,34 @@ test_block_evidence(void **state)
     l.automation = 1;
     l.anonymizer = 1;
     l.timezone = "Europe/Paris";
-
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.score, 90);
-    assert_int_equal(v.action, LR_ACTION_BLOCK);
+    check_verdict(&l, NULL, 90, LR_ACTION_BLOCK);
 
     cfg.block_evidence = 45;
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.action, LR_ACTION_BLOCK);
+    check_verdict(&l, NULL, -1, LR_ACTION_BLOCK);
 
     cfg.block_evidence = 46;
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.action, LR_ACTION_CHALLENGE);
+    check_verdict(&l, NULL, -1, LR_ACTION_CHALLENGE);
 }
 
 
 /* --- lists --- */
 
+/* l's verdict has the one reason reason: a block entry gives 100 and a
+ * block, an allow entry 0 and an allow, whatever else. */
 static void
-check_list(const lr_login *l, int score, lr_action action,
-    const char *reason)
+check_list(size_t row, const lr_login *l, const char *reason)
 {
+    int         score;
+    lr_action   action;
     lr_verdict  v;
+
+    score = strncmp(reason, "blocklist:", 10) == 0 ? 100 : 0;
+    action = score ? LR_ACTION_BLOCK : LR_ACTION_ALLOW;
 
     lr_t_score_view(&cfg, l, NULL, 0, NULL, &v);
 
     if (v.reasons.n != 1 || strcmp(v.reasons.code[0], reason) != 0) {
+        print_error("row %zu: want %s alone\n", row, reason);
         lr_t_print(&v);
     }
 
@@ -514,68 +516,53 @@ check_list(const lr_login *l, int score, lr_action action,
 static void
 test_lists(void **state)
 {
+    size_t    i;
     lr_login  l;
+
+    static const struct {
+        int          driven;    /* a driven browser with a replayed token
+                                   and an anonymiser */
+        unsigned     block;
+        unsigned     allow;
+        const char  *reason;
+    } rows[] = {
+        { 0, LR_LIST_IP, 0, "blocklist:ip" },
+        { 1, 0, LR_LIST_USER, "allowlist:user" },
+        /* an IP block wins over every allow */
+        { 1, LR_LIST_IP, LR_LIST_USER | LR_LIST_IP | LR_LIST_DEVICE,
+          "blocklist:ip" },
+        /* any allow wins over the other blocks */
+        { 0, LR_LIST_COUNTRY, LR_LIST_USER, "allowlist:user" },
+        { 0, LR_LIST_USER | LR_LIST_DEVICE | LR_LIST_COUNTRY | LR_LIST_ASN,
+          LR_LIST_ASN, "allowlist:asn" },
+        /* each kind, alone */
+        { 0, LR_LIST_USER, 0, "blocklist:user" },
+        { 0, LR_LIST_DEVICE, 0, "blocklist:device" },
+        { 0, LR_LIST_COUNTRY, 0, "blocklist:country" },
+        { 0, LR_LIST_ASN, 0, "blocklist:asn" },
+        { 0, 0, LR_LIST_IP, "allowlist:ip" },
+        { 0, 0, LR_LIST_DEVICE, "allowlist:device" },
+        { 0, 0, LR_LIST_COUNTRY, "allowlist:country" },
+        { 0, 0, LR_LIST_ASN, "allowlist:asn" },
+        /* several: the first kind in the order ip, user, device, country,
+         * asn names the reason */
+        { 0, LR_LIST_ASN | LR_LIST_DEVICE, 0, "blocklist:device" },
+        { 0, 0, LR_LIST_COUNTRY | LR_LIST_USER, "allowlist:user" },
+    };
 
     (void) state;
 
-    /* block: 100 whatever else */
-    base_login(&l);
-    l.block = LR_LIST_IP;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:ip");
-
-    /* allow: 0 whatever else, here a driven browser with a replayed
-     * token and an anonymiser */
-    base_login(&l);
-    l.automation = 1;
-    l.token = LR_TOKEN_REPLAYED;
-    l.anonymizer = 1;
-    l.allow = LR_LIST_USER;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:user");
-
-    /* an IP block wins over every allow */
-    l.block = LR_LIST_IP;
-    l.allow = LR_LIST_USER | LR_LIST_IP | LR_LIST_DEVICE;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:ip");
-
-    /* any allow wins over the other blocks */
-    base_login(&l);
-    l.block = LR_LIST_COUNTRY;
-    l.allow = LR_LIST_USER;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:user");
-
-    l.block = LR_LIST_USER | LR_LIST_DEVICE | LR_LIST_COUNTRY | LR_LIST_ASN;
-    l.allow = LR_LIST_ASN;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:asn");
-
-    /* each kind, alone */
-    base_login(&l);
-    l.block = LR_LIST_USER;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:user");
-    l.block = LR_LIST_DEVICE;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:device");
-    l.block = LR_LIST_COUNTRY;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:country");
-    l.block = LR_LIST_ASN;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:asn");
-
-    l.block = 0;
-    l.allow = LR_LIST_IP;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:ip");
-    l.allow = LR_LIST_DEVICE;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:device");
-    l.allow = LR_LIST_COUNTRY;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:country");
-    l.allow = LR_LIST_ASN;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:asn");
-
-    /* several: the first kind in the order ip, user, device, country,
-     * asn names the reason */
-    l.allow = 0;
-    l.block = LR_LIST_ASN | LR_LIST_DEVICE;
-    check_list(&l, 100, LR_ACTION_BLOCK, "blocklist:device");
-    l.block = 0;
-    l.allow = LR_LIST_COUNTRY | LR_LIST_USER;
-    check_list(&l, 0, LR_ACTION_ALLOW, "allowlist:user");
+    for (i = 0; i < LR_NELEMS(rows); i++) {
+        base_login(&l);
+        if (rows[i].driven) {
+            l.automation = 1;
+            l.token = LR_TOKEN_REPLAYED;
+            l.anonymizer = 1;
+        }
+        l.block = rows[i].block;
+        l.allow = rows[i].allow;
+        check_list(i, &l, rows[i].reason);
+    }
 }
 
 
@@ -584,8 +571,7 @@ test_lists(void **state)
 static void
 test_lists_ignore_policy(void **state)
 {
-    lr_login    l;
-    lr_verdict  v;
+    lr_login  l;
 
     (void) state;
 
@@ -593,8 +579,7 @@ test_lists_ignore_policy(void **state)
     cfg.block = 1000;
     cfg.block_evidence = 1000;
     l.block = LR_LIST_COUNTRY;
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.action, LR_ACTION_BLOCK);
+    check_verdict(&l, NULL, -1, LR_ACTION_BLOCK);
 
     cfg.tag = 0;
     cfg.challenge = 0;
@@ -602,12 +587,48 @@ test_lists_ignore_policy(void **state)
     cfg.block_evidence = 0;
     l.block = 0;
     l.allow = LR_LIST_DEVICE;
-    lr_t_score_view(&cfg, &l, NULL, 0, NULL, &v);
-    assert_int_equal(v.action, LR_ACTION_ALLOW);
+    check_verdict(&l, NULL, -1, LR_ACTION_ALLOW);
 }
 
 
 /* --- keys and learning --- */
+
+/*
+ * Which counters a write counts the login in (incr) and clears (reset):
+ * 1 for the login's key of that counter (never 0), 0 for none.
+ */
+static void
+check_counters(const lr_writes *w, const lr_keys *k,
+    const int incr[LR_C_COUNT], const int reset[LR_C_COUNT])
+{
+    unsigned  i;
+    uint64_t  want_incr, want_reset;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        want_incr = incr[i] ? k->counter[i] : 0;
+        want_reset = reset[i] ? k->counter[i] : 0;
+
+        if (w->incr[i] != want_incr || w->reset[i] != want_reset
+            || (incr[i] && want_incr == 0) || (reset[i] && want_reset == 0))
+        {
+            print_error("counter %u: incr %s, reset %s\n", i,
+                        w->incr[i] == 0 ? "none" : "a key",
+                        w->reset[i] == 0 ? "none" : "a key");
+        }
+
+        assert_true(w->incr[i] == want_incr);
+        assert_true(w->reset[i] == want_reset);
+
+        if (incr[i]) {
+            assert_true(w->incr[i] != 0);
+        }
+
+        if (reset[i]) {
+            assert_true(w->reset[i] != 0);
+        }
+    }
+}
+
 
 static void
 test_keys(void **state)
@@ -681,6 +702,15 @@ test_learn_success(void **state)
     lr_login   l;
     lr_writes  w;
 
+    /* distinct users per source count every attempt; a success is no
+     * failure, and clears the user's */
+    static const int  incr[LR_C_COUNT] = {
+        [LR_C_IP_USERS] = 1, [LR_C_DEVICE_USERS] = 1,
+    };
+    static const int  reset[LR_C_COUNT] = {
+        [LR_C_USER_FAILURES] = 1, [LR_C_IP_USER_FAILURES] = 1,
+    };
+
     (void) state;
 
     lr_t_login(&l, LR_T0 + 123);
@@ -696,22 +726,7 @@ test_learn_success(void **state)
     assert_int_equal(w.profile_values, 16);
     assert_true(w.profile_max_age_ms == 180LL * 86400 * 1000);
 
-    /* distinct users per source count every attempt */
-    assert_true(w.incr[LR_C_IP_USERS] == k.counter[LR_C_IP_USERS]);
-    assert_true(w.incr[LR_C_DEVICE_USERS] == k.counter[LR_C_DEVICE_USERS]);
-
-    /* a success is no failure, and clears the user's */
-    assert_true(w.incr[LR_C_IP_FAILURES] == 0);
-    assert_true(w.incr[LR_C_USER_FAILURES] == 0);
-    assert_true(w.incr[LR_C_DEVICE_FAILURES] == 0);
-    assert_true(w.incr[LR_C_IP_USER_FAILURES] == 0);
-    assert_true(w.reset[LR_C_USER_FAILURES] == k.counter[LR_C_USER_FAILURES]);
-    assert_true(w.reset[LR_C_IP_USER_FAILURES]
-                == k.counter[LR_C_IP_USER_FAILURES]);
-    assert_true(w.reset[LR_C_IP_FAILURES] == 0);
-    assert_true(w.reset[LR_C_DEVICE_FAILURES] == 0);
-    assert_true(w.reset[LR_C_IP_USERS] == 0);
-    assert_true(w.reset[LR_C_DEVICE_USERS] == 0);
+    check_counters(&w, &k, incr, reset);
 
     for (i = 0; i < LR_C_COUNT; i++) {
         assert_int_equal(w.window_s[i], cfg.window_s[i]);
@@ -723,10 +738,13 @@ test_learn_success(void **state)
 static void
 test_learn_failure(void **state)
 {
-    unsigned   i;
     lr_keys    k;
     lr_login   l;
     lr_writes  w;
+
+    /* every counter counts a failure, none is cleared */
+    static const int  all[LR_C_COUNT] = { 1, 1, 1, 1, 1, 1 };
+    static const int  none[LR_C_COUNT];
 
     (void) state;
 
@@ -735,19 +753,7 @@ test_learn_failure(void **state)
     lr_engine_learn(&cfg, &l, &k, 0, &w);
 
     assert_false(w.learn);
-    assert_true(w.incr[LR_C_IP_FAILURES] == k.counter[LR_C_IP_FAILURES]);
-    assert_true(w.incr[LR_C_USER_FAILURES] == k.counter[LR_C_USER_FAILURES]);
-    assert_true(w.incr[LR_C_DEVICE_FAILURES]
-                == k.counter[LR_C_DEVICE_FAILURES]);
-    assert_true(w.incr[LR_C_IP_USER_FAILURES]
-                == k.counter[LR_C_IP_USER_FAILURES]);
-    assert_true(w.incr[LR_C_IP_USERS] == k.counter[LR_C_IP_USERS]);
-    assert_true(w.incr[LR_C_DEVICE_USERS] == k.counter[LR_C_DEVICE_USERS]);
-
-    for (i = 0; i < LR_C_COUNT; i++) {
-        assert_true(w.incr[i] != 0);
-        assert_true(w.reset[i] == 0);
-    }
+    check_counters(&w, &k, all, none);
 }
 
 
@@ -759,6 +765,9 @@ test_learn_no_user(void **state)
     lr_keys    k;
     lr_login   l;
     lr_writes  w;
+
+    static const int  none[LR_C_COUNT];
+    static const int  ip_only[LR_C_COUNT] = { [LR_C_IP_FAILURES] = 1 };
 
     (void) state;
 
@@ -772,20 +781,11 @@ test_learn_no_user(void **state)
     lr_engine_learn(&cfg, &l, &k, 1, &w);
     assert_false(w.learn);
     assert_true(w.user == 0);
-    for (unsigned i = 0; i < LR_C_COUNT; i++) {
-        assert_true(w.incr[i] == 0);
-        assert_true(w.reset[i] == 0);
-    }
+    check_counters(&w, &k, none, none);
 
     lr_engine_learn(&cfg, &l, &k, 0, &w);
     assert_false(w.learn);
-    assert_true(w.incr[LR_C_IP_FAILURES] == k.counter[LR_C_IP_FAILURES]);
-    assert_true(w.incr[LR_C_IP_FAILURES] != 0);
-    assert_true(w.incr[LR_C_USER_FAILURES] == 0);
-    assert_true(w.incr[LR_C_IP_USER_FAILURES] == 0);
-    assert_true(w.incr[LR_C_DEVICE_FAILURES] == 0);
-    assert_true(w.incr[LR_C_IP_USERS] == 0);
-    assert_true(w.incr[LR_C_DEVICE_USERS] == 0);
+    check_counters(&w, &k, ip_only, none);
 }
 
 
@@ -794,26 +794,23 @@ test_learn_no_user(void **state)
 static void
 test_learn_teaches(void **state)
 {
-    lr_t_env    env;
-    lr_login    l;
-    lr_view     view;
-    lr_keys     k;
-    lr_verdict  v;
+    lr_t_env    *env = *state;
+    lr_login     l;
+    lr_view      view;
+    lr_keys      k;
+    lr_verdict   v;
 
-    (void) state;
-
-    lr_t_env_init(&env);
     lr_t_login(&l, LR_T0);
     lr_engine_keys(&l, &k);
 
     /* a failure teaches nothing */
-    lr_t_learn(&env, &l, 0);
-    lr_t_read(&env, &l, &view);
+    lr_t_learn(env, &l, 0);
+    lr_t_read(env, &l, &view);
     assert_null(view.profile);
     assert_true(view.pop_total == 0);
 
-    lr_t_learn(&env, &l, 1);
-    lr_t_read(&env, &l, &view);
+    lr_t_learn(env, &l, 1);
+    lr_t_read(env, &l, &view);
     assert_non_null(view.profile);
     assert_int_equal(view.profile->successes, 1);
     assert_int_equal(lr_profile_count(view.profile, LR_F_IP, k.f.v[LR_F_IP]),
@@ -821,11 +818,9 @@ test_learn_teaches(void **state)
     assert_true(view.profile->last_ms == LR_T0);
 
     l.time_ms = LR_T0 + LR_T_DAY;
-    lr_t_score(&env, &l, &v);
+    lr_t_score(env, &l, &v);
     assert_int_equal(lr_t_points(&v, LR_REASON_COLD_START), 0);
     assert_int_equal(v.score, 0);
-
-    lr_t_env_free(&env);
 }
 
 
@@ -834,15 +829,18 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test_setup(test_default_policy, setup),
-        cmocka_unit_test_setup(test_cold_start_none, setup),
+        cmocka_unit_test_setup_teardown(test_cold_start_none, store_setup,
+                                        lr_t_env_teardown),
         cmocka_unit_test_setup(test_cold_start_empty_profile, setup),
         cmocka_unit_test_setup(test_cold_start_scaled, setup),
-        cmocka_unit_test_setup(test_cold_start_store, setup),
+        cmocka_unit_test_setup_teardown(test_cold_start_store, store_setup,
+                                        lr_t_env_teardown),
         cmocka_unit_test_setup(test_score_is_sum, setup),
         cmocka_unit_test_setup(test_thresholds, setup),
         cmocka_unit_test_setup(test_unfamiliar_only_challenges, setup),
         cmocka_unit_test_setup(test_user_failures_never_block, setup),
-        cmocka_unit_test_setup(test_source_failures_block, setup),
+        cmocka_unit_test_setup_teardown(test_source_failures_block,
+                                        store_setup, lr_t_env_teardown),
         cmocka_unit_test_setup(test_block_evidence, setup),
         cmocka_unit_test_setup(test_lists, setup),
         cmocka_unit_test_setup(test_lists_ignore_policy, setup),
@@ -850,7 +848,8 @@ main(void)
         cmocka_unit_test_setup(test_learn_success, setup),
         cmocka_unit_test_setup(test_learn_failure, setup),
         cmocka_unit_test_setup(test_learn_no_user, setup),
-        cmocka_unit_test_setup(test_learn_teaches, setup),
+        cmocka_unit_test_setup_teardown(test_learn_teaches, store_setup,
+                                        lr_t_env_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,18 @@ home_profile(lr_profile *p, unsigned n)
 }
 
 
+/* The population's counts of the network values (the four levels). */
+static void
+network_pop(lr_view *view, uint64_t country, uint64_t asn, uint64_t prefix,
+    uint64_t ip)
+{
+    view->pop[LR_F_COUNTRY] = country;
+    view->pop[LR_F_ASN] = asn;
+    view->pop[LR_F_PREFIX] = prefix;
+    view->pop[LR_F_IP] = ip;
+}
+
+
 /* Population: 100 logins; 40 from the country, 20 from the ASN, 10 from
  * the prefix, 5 from the IP. */
 static void
@@ -68,10 +80,41 @@ home_view(lr_view *view, const lr_profile *p)
     memset(view, 0, sizeof(*view));
     view->profile = p;
     view->pop_total = 100;
-    view->pop[LR_F_COUNTRY] = 40;
-    view->pop[LR_F_ASN] = 20;
-    view->pop[LR_F_PREFIX] = 10;
-    view->pop[LR_F_IP] = 5;
+    network_pop(view, 40, 20, 10, 5);
+}
+
+
+/* A network the user never logged in from, at every level. */
+static void
+foreign_features(lr_features *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->v[LR_F_COUNTRY] = 81;
+    f->v[LR_F_ASN] = 82;
+    f->v[LR_F_PREFIX] = 83;
+    f->v[LR_F_IP] = 84;
+}
+
+
+/* Where most tests start (setup): 10 logins at home, home_view, the home
+ * features; a test changes what it is about. */
+static struct {
+    lr_profile   p;
+    lr_view      view;
+    lr_features  f;
+} h;
+
+
+static int
+setup(void **state)
+{
+    (void) state;
+
+    home_profile(&h.p, 10);
+    home_view(&h.view, &h.p);
+    home_features(&h.f);
+
+    return 0;
 }
 
 
@@ -92,21 +135,22 @@ ratio(const lr_profile *p, const lr_view *view, const lr_features *f,
 }
 
 
+/* ratio of h's profile and view for f over every level, alpha 1 */
+static double
+home_ratio(const lr_features *f)
+{
+    return ratio(&h.p, &h.view, f, 4, 1.0);
+}
+
+
 /* The user's own habitual values: every level is more likely for the
  * owner than for the population, so the log ratio is negative. */
 static void
 test_habitual(void **state)
 {
-    double       want;
-    lr_view      view;
-    lr_profile   p;
-    lr_features  f;
+    double  want;
 
     (void) state;
-
-    home_profile(&p, 10);
-    home_view(&view, &p);
-    home_features(&f);
 
     /*
      * country: p_pop = 41/110, ratio = 11 (41/110) / (10 + 41/110)
@@ -119,11 +163,11 @@ test_habitual(void **state)
      */
     want = log10((451.0 / 1141) * (231.0 / 521) * (121.0 / 311)
                  * (66.0 / 206));
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), want);
+    LR_NEAR(home_ratio(&h.f), want);
     assert_true(want < -1.66 && want > -1.67);
 
     /* the country level alone */
-    LR_NEAR(ratio(&p, &view, &f, 1, 1.0), log10(451.0 / 1141));
+    LR_NEAR(ratio(&h.p, &h.view, &h.f, 1, 1.0), log10(451.0 / 1141));
 }
 
 
@@ -168,26 +212,20 @@ test_occasional(void **state)
 static void
 test_unseen_ip_in_seen_prefix(void **state)
 {
-    double       want;
-    lr_view      view;
-    lr_profile   p;
-    lr_features  f;
+    double  want;
 
     (void) state;
 
-    home_profile(&p, 10);
-    home_view(&view, &p);
-    home_features(&f);
-    f.v[LR_F_IP] = 99;
+    h.f.v[LR_F_IP] = 99;
 
     /* 0.068186 * 11 ~ 0.75: still below 1 (the prefix is habitual) */
     want = log10((451.0 / 1141) * (231.0 / 521) * (121.0 / 311) * 11.0);
 
-    view.pop[LR_F_IP] = 0;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), want);
+    h.view.pop[LR_F_IP] = 0;
+    LR_NEAR(home_ratio(&h.f), want);
 
-    view.pop[LR_F_IP] = 9;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), want);
+    h.view.pop[LR_F_IP] = 9;
+    LR_NEAR(home_ratio(&h.f), want);
 
     assert_true(want < 0.0 && want > -0.13);
 }
@@ -199,32 +237,22 @@ test_unseen_ip_in_seen_prefix(void **state)
 static void
 test_unseen_asn_in_seen_country(void **state)
 {
-    double       want;
-    lr_view      view;
-    lr_profile   p;
-    lr_features  f;
+    double  want;
 
     (void) state;
 
-    home_profile(&p, 10);
-    home_view(&view, &p);
-    home_features(&f);
-    f.v[LR_F_ASN] = 98;
-    f.v[LR_F_PREFIX] = 97;
-    f.v[LR_F_IP] = 96;
+    h.f.v[LR_F_ASN] = 98;
+    h.f.v[LR_F_PREFIX] = 97;
+    h.f.v[LR_F_IP] = 96;
 
     /* 451/1141 * 11 ~ 4.348, log10 ~ 0.638 */
     want = log10(451.0 / 1141 * 11.0);
 
-    view.pop[LR_F_ASN] = 0;
-    view.pop[LR_F_PREFIX] = 0;
-    view.pop[LR_F_IP] = 0;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), want);
+    network_pop(&h.view, 40, 0, 0, 0);
+    LR_NEAR(home_ratio(&h.f), want);
 
-    view.pop[LR_F_ASN] = 15;
-    view.pop[LR_F_PREFIX] = 7;
-    view.pop[LR_F_IP] = 3;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), want);
+    network_pop(&h.view, 40, 15, 7, 3);
+    LR_NEAR(home_ratio(&h.f), want);
 
     assert_true(want > 0.63 && want < 0.64);
 }
@@ -240,37 +268,21 @@ test_unseen_asn_in_seen_country(void **state)
 static void
 test_unseen_country_ignores_population(void **state)
 {
-    lr_view      view;
-    lr_profile   p;
-    lr_features  f;
-
     (void) state;
 
-    home_profile(&p, 10);
-    home_view(&view, &p);
-    memset(&f, 0, sizeof(f));
-    f.v[LR_F_COUNTRY] = 81;
-    f.v[LR_F_ASN] = 82;
-    f.v[LR_F_PREFIX] = 83;
-    f.v[LR_F_IP] = 84;
+    foreign_features(&h.f);
 
     /* never seen anywhere */
-    view.pop[LR_F_COUNTRY] = 0;
-    view.pop[LR_F_ASN] = 0;
-    view.pop[LR_F_PREFIX] = 0;
-    view.pop[LR_F_IP] = 0;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), log10(11.0));
+    network_pop(&h.view, 0, 0, 0, 0);
+    LR_NEAR(home_ratio(&h.f), log10(11.0));
 
     /* half the population comes from there */
-    view.pop[LR_F_COUNTRY] = 50;
-    view.pop[LR_F_ASN] = 50;
-    view.pop[LR_F_PREFIX] = 30;
-    view.pop[LR_F_IP] = 20;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), log10(11.0));
+    network_pop(&h.view, 50, 50, 30, 20);
+    LR_NEAR(home_ratio(&h.f), log10(11.0));
 
     /* the population's size does not matter either */
-    view.pop_total = 1000000;
-    LR_NEAR(ratio(&p, &view, &f, 4, 1.0), log10(11.0));
+    h.view.pop_total = 1000000;
+    LR_NEAR(home_ratio(&h.f), log10(11.0));
 }
 
 
@@ -289,20 +301,13 @@ test_unseen_grows_with_history(void **state)
 
     (void) state;
 
-    memset(&f, 0, sizeof(f));
-    f.v[LR_F_COUNTRY] = 81;
-    f.v[LR_F_ASN] = 82;
-    f.v[LR_F_PREFIX] = 83;
-    f.v[LR_F_IP] = 84;
+    foreign_features(&f);
     prev = 0.0;
 
     for (i = 0; i < LR_NELEMS(n); i++) {
         home_profile(&p, n[i]);
         home_view(&view, &p);
-        view.pop[LR_F_COUNTRY] = 0;
-        view.pop[LR_F_ASN] = 0;
-        view.pop[LR_F_PREFIX] = 0;
-        view.pop[LR_F_IP] = 0;
+        network_pop(&view, 0, 0, 0, 0);
 
         r = ratio(&p, &view, &f, 4, 1.0);
         LR_NEAR(r, log10(n[i] + 1.0));
@@ -320,21 +325,15 @@ test_unseen_grows_with_history(void **state)
 static void
 test_alpha(void **state)
 {
-    lr_view      view;
-    lr_profile   p;
     lr_features  f;
 
     (void) state;
 
-    home_profile(&p, 10);
-    home_view(&view, &p);
-
     memset(&f, 0, sizeof(f));
     f.v[LR_F_COUNTRY] = 81;
-    LR_NEAR(ratio(&p, &view, &f, 1, 2.0), log10(6.0));
+    LR_NEAR(ratio(&h.p, &h.view, &f, 1, 2.0), log10(6.0));
 
-    home_features(&f);
-    LR_NEAR(ratio(&p, &view, &f, 1, 2.0), log10(12.0 * 41 / 1182));
+    LR_NEAR(ratio(&h.p, &h.view, &h.f, 1, 2.0), log10(12.0 * 41 / 1182));
 }
 
 
@@ -342,34 +341,27 @@ test_alpha(void **state)
 static void
 test_no_opinion(void **state)
 {
-    lr_view      view;
-    lr_profile   p, empty;
-    lr_features  f;
+    lr_profile  empty;
 
     (void) state;
 
-    home_profile(&p, 10);
-    home_view(&view, &p);
     memset(&empty, 0, sizeof(empty));
 
     /* an unseen network, so that a wrong answer would not be 0 */
-    memset(&f, 0, sizeof(f));
-    f.v[LR_F_COUNTRY] = 81;
-    f.v[LR_F_ASN] = 82;
-    f.v[LR_F_PREFIX] = 83;
-    f.v[LR_F_IP] = 84;
-    assert_true(ratio(&p, &view, &f, 4, 1.0) > 1.0);
+    foreign_features(&h.f);
+    assert_true(home_ratio(&h.f) > 1.0);
 
     /* no profile, an empty one */
-    assert_true(lr_model_log_ratio(NULL, &view, &f, network, 4, 1.0) == 0.0);
-    LR_NEAR(ratio(&empty, &view, &f, 4, 1.0), 0.0);
+    assert_true(lr_model_log_ratio(NULL, &h.view, &h.f, network, 4, 1.0)
+                == 0.0);
+    LR_NEAR(ratio(&empty, &h.view, &h.f, 4, 1.0), 0.0);
 
     /* most specific level unknown (0): 0, even with parents known */
-    f.v[LR_F_IP] = 0;
-    assert_true(ratio(&p, &view, &f, 4, 1.0) == 0.0);
+    h.f.v[LR_F_IP] = 0;
+    assert_true(home_ratio(&h.f) == 0.0);
 
     /* a hierarchy of no level */
-    assert_true(ratio(&p, &view, &f, 0, 1.0) == 0.0);
+    assert_true(ratio(&h.p, &h.view, &h.f, 0, 1.0) == 0.0);
 }
 
 
@@ -406,10 +398,7 @@ test_engine_points(void **state)
 
         abroad = home;
         abroad.time_ms = LR_T0 + 30 * LR_T_DAY;
-        abroad.ip = "198.51.100.9";
-        lr_t_country(&abroad, "RU");
-        abroad.geo.asn = 64999;
-        abroad.geo.has_location = 0;
+        lr_t_abroad(&abroad, "RU");
 
         /* lr_t_score_view counts every value of the login n times, the
          * foreign ones too: the unseen-level factor does not depend on
@@ -485,14 +474,14 @@ int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
-        cmocka_unit_test(test_habitual),
+        cmocka_unit_test_setup(test_habitual, setup),
         cmocka_unit_test(test_occasional),
-        cmocka_unit_test(test_unseen_ip_in_seen_prefix),
-        cmocka_unit_test(test_unseen_asn_in_seen_country),
-        cmocka_unit_test(test_unseen_country_ignores_population),
+        cmocka_unit_test_setup(test_unseen_ip_in_seen_prefix, setup),
+        cmocka_unit_test_setup(test_unseen_asn_in_seen_country, setup),
+        cmocka_unit_test_setup(test_unseen_country_ignores_population, setup),
         cmocka_unit_test(test_unseen_grows_with_history),
-        cmocka_unit_test(test_alpha),
-        cmocka_unit_test(test_no_opinion),
+        cmocka_unit_test_setup(test_alpha, setup),
+        cmocka_unit_test_setup(test_no_opinion, setup),
         cmocka_unit_test(test_engine_points),
         cmocka_unit_test(test_engine_device_browser),
     };

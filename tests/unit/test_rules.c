@@ -21,10 +21,67 @@ typedef struct {
     lr_login    l;          /* the login scored */
     uint32_t    counter[LR_C_COUNT];
     lr_verdict  v;
+    lr_t_env    env;        /* the store, for the tests that learn */
 } fx;
 
 
 static fx  t;
+
+
+/* Every rule, in lr_rule's order: its code, its documented weight (README,
+ * "Rules"), and whether its points are evidence of an attack (they alone
+ * may block). user_failures is not: an attacker can cause it for the
+ * owner. */
+static const struct {
+    lr_rule      rule;
+    const char  *code;
+    int          weight;
+    int          evidence;
+} rules[] = {
+    { LR_RULE_NEW_DEVICE, "new_device", 20, 0 },
+    { LR_RULE_NEW_IP, "new_ip", 5, 0 },
+    { LR_RULE_NEW_ASN, "new_asn", 10, 0 },
+    { LR_RULE_NEW_COUNTRY, "new_country", 15, 0 },
+    { LR_RULE_IMPOSSIBLE_TRAVEL, "impossible_travel", 40, 0 },
+    { LR_RULE_IP_FAILURES, "ip_failures", 30, 1 },
+    { LR_RULE_USER_FAILURES, "user_failures", 25, 0 },
+    { LR_RULE_DEVICE_FAILURES, "device_failures", 25, 1 },
+    { LR_RULE_IP_USER_FAILURES, "ip_user_failures", 45, 1 },
+    { LR_RULE_IP_MANY_USERS, "ip_many_users", 45, 1 },
+    { LR_RULE_DEVICE_MANY_USERS, "device_many_users", 45, 1 },
+    { LR_RULE_AUTOMATION, "automation", 45, 1 },
+    { LR_RULE_NO_TELEMETRY, "no_telemetry", 10, 1 },
+    { LR_RULE_BAD_TOKEN, "bad_token", 30, 1 },
+    { LR_RULE_REPLAYED_TOKEN, "replayed_token", 45, 1 },
+    { LR_RULE_TZ_MISMATCH, "tz_mismatch", 20, 0 },
+    { LR_RULE_LANG_MISMATCH, "lang_mismatch", 15, 0 },
+    { LR_RULE_ANONYMIZER, "anonymizer", 25, 0 },
+};
+
+
+/* The velocity rules: the counter each one watches, its default limit and
+ * the rule's weight. */
+static const struct {
+    lr_counter  counter;
+    lr_rule     rule;
+    uint32_t    limit;
+    int         weight;
+} counters[] = {
+    { LR_C_IP_FAILURES, LR_RULE_IP_FAILURES, 10, 30 },
+    { LR_C_USER_FAILURES, LR_RULE_USER_FAILURES, 5, 25 },
+    { LR_C_DEVICE_FAILURES, LR_RULE_DEVICE_FAILURES, 5, 25 },
+    { LR_C_IP_USER_FAILURES, LR_RULE_IP_USER_FAILURES, 5, 45 },
+    { LR_C_IP_USERS, LR_RULE_IP_MANY_USERS, 5, 45 },
+    { LR_C_DEVICE_USERS, LR_RULE_DEVICE_MANY_USERS, 4, 45 },
+};
+
+
+/* Addresses for logins that must each come from another one; static, so a
+ * login may keep pointing at one after the loop that set it. */
+static const char  *some_ips[] = {
+    "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4",
+    "198.51.100.5",
+};
 
 
 static int
@@ -38,6 +95,28 @@ setup(void **state)
     lr_t_profile(&t.p, &t.home, 10);
     t.l = t.home;
     t.l.time_ms = LR_T0 + LR_T_DAY;
+
+    return 0;
+}
+
+
+/* The velocity tests through the store: t.env, freed by store_teardown. */
+static int
+store_setup(void **state)
+{
+    setup(state);
+    lr_t_env_init(&t.env);
+
+    return 0;
+}
+
+
+static int
+store_teardown(void **state)
+{
+    (void) state;
+
+    lr_t_env_free(&t.env);
 
     return 0;
 }
@@ -65,6 +144,86 @@ weight(lr_rule rule)
 }
 
 
+/*
+ * The rule's points in t.v are want (-1: it did not fire); a rule that
+ * fires must fire with its configured weight. what and n name the case in
+ * the report, with the whole verdict, as a table row would be.
+ */
+static void
+check_fired(const char *what, long long n, lr_rule rule, int want)
+{
+    if (fired(rule) != want) {
+        print_error("%s %lld: %s has %d points, want %d\n", what, n,
+                    lr_rule_code(rule), fired(rule), want);
+        lr_t_print(&t.v);
+    }
+
+    assert_int_equal(fired(rule), want);
+
+    if (want >= 0) {
+        assert_int_equal(fired(rule), weight(rule));
+    }
+}
+
+
+/* A text field of the login and the points the rule gives for it. */
+typedef struct {
+    const char  *value;
+    int          points;        /* -1: the rule stays silent */
+} str_row;
+
+
+/* Scores t.l with *field (a member of t.l) set to each row's value. */
+static void
+check_str_rows(const char **field, lr_rule rule, const str_row *rows,
+    size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        *field = rows[i].value;
+        score();
+        if (fired(rule) != rows[i].points) {
+            print_error("value \"%s\":\n",
+                        rows[i].value ? rows[i].value : "(null)");
+        }
+        check_fired("row", (long long) i, rule, rows[i].points);
+    }
+}
+
+
+/* A yes/no field of the login: set, its rule fires with points and they
+ * are the whole score; cleared, the rule is silent. */
+static void
+check_flag(int *flag, lr_rule rule, int points)
+{
+    *flag = 1;
+    score();
+    check_fired("set", 1, rule, points);
+    assert_int_equal(t.v.score, points);
+
+    *flag = 0;
+    score();
+    check_fired("cleared", 0, rule, -1);
+}
+
+
+/* the row of counters[] whose rule is rule, -1 for a rule of no counter */
+static int
+counter_row(lr_rule rule)
+{
+    size_t  i;
+
+    for (i = 0; i < LR_NELEMS(counters); i++) {
+        if (counters[i].rule == rule) {
+            return (int) i;
+        }
+    }
+
+    return -1;
+}
+
+
 static void
 test_habitual_is_silent(void **state)
 {
@@ -83,39 +242,14 @@ test_default_weights(void **state)
 {
     size_t  i;
 
-    static const struct {
-        lr_rule      rule;
-        const char  *code;
-        int          weight;
-    } rows[] = {
-        { LR_RULE_NEW_DEVICE, "new_device", 20 },
-        { LR_RULE_NEW_IP, "new_ip", 5 },
-        { LR_RULE_NEW_ASN, "new_asn", 10 },
-        { LR_RULE_NEW_COUNTRY, "new_country", 15 },
-        { LR_RULE_IMPOSSIBLE_TRAVEL, "impossible_travel", 40 },
-        { LR_RULE_IP_FAILURES, "ip_failures", 30 },
-        { LR_RULE_USER_FAILURES, "user_failures", 25 },
-        { LR_RULE_DEVICE_FAILURES, "device_failures", 25 },
-        { LR_RULE_IP_USER_FAILURES, "ip_user_failures", 45 },
-        { LR_RULE_IP_MANY_USERS, "ip_many_users", 45 },
-        { LR_RULE_DEVICE_MANY_USERS, "device_many_users", 45 },
-        { LR_RULE_AUTOMATION, "automation", 45 },
-        { LR_RULE_NO_TELEMETRY, "no_telemetry", 10 },
-        { LR_RULE_BAD_TOKEN, "bad_token", 30 },
-        { LR_RULE_REPLAYED_TOKEN, "replayed_token", 45 },
-        { LR_RULE_TZ_MISMATCH, "tz_mismatch", 20 },
-        { LR_RULE_LANG_MISMATCH, "lang_mismatch", 15 },
-        { LR_RULE_ANONYMIZER, "anonymizer", 25 },
-    };
-
     (void) state;
 
-    assert_int_equal(LR_NELEMS(rows), LR_RULE_COUNT);
+    assert_int_equal(LR_NELEMS(rules), LR_RULE_COUNT);
 
-    for (i = 0; i < LR_NELEMS(rows); i++) {
-        assert_int_equal(rows[i].rule, i);
-        assert_string_equal(lr_rule_code(rows[i].rule), rows[i].code);
-        assert_int_equal(weight(rows[i].rule), rows[i].weight);
+    for (i = 0; i < LR_NELEMS(rules); i++) {
+        assert_int_equal(rules[i].rule, i);
+        assert_string_equal(lr_rule_code(rules[i].rule), rules[i].code);
+        assert_int_equal(weight(rules[i].rule), rules[i].weight);
     }
 
     assert_string_equal(lr_rule_code(LR_RULE_COUNT), "unknown");
@@ -124,46 +258,42 @@ test_default_weights(void **state)
 
 /* --- unfamiliarity: the profile rules --- */
 
+/* A device identity of the login and the points new_device gives it. */
+typedef struct {
+    const char  *device_id;
+    const char  *fingerprint;
+    int          points;
+} device_row;
+
+
 static void
 test_new_device(void **state)
 {
+    size_t  i;
+
+    static const device_row  rows[] = {
+        /* a device the profile never saw, by cookie and by fingerprint */
+        { "dev-b", "fp-b", 20 },
+        /* no identity at all while the profile knows devices: both wiped */
+        { NULL, NULL, 20 },
+        /* an empty cookie is no identity either */
+        { "", "", 20 },
+        /* cookie cleared, but the fingerprint is known: the same device */
+        { NULL, "fp-a", -1 },
+        /* known cookie, the fingerprint changed (a browser update) */
+        { "dev-a", "fp-changed", -1 },
+        /* known cookie, no fingerprint */
+        { "dev-a", NULL, -1 },
+    };
+
     (void) state;
 
-    /* a device the profile never saw, by cookie and by fingerprint */
-    t.l.device_id = "dev-b";
-    t.l.fingerprint = "fp-b";
-    score();
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), weight(LR_RULE_NEW_DEVICE));
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), 20);
-
-    /* no identity at all while the profile knows devices: both wiped */
-    t.l.device_id = NULL;
-    t.l.fingerprint = NULL;
-    score();
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), 20);
-
-    /* an empty cookie is no identity either */
-    t.l.device_id = "";
-    t.l.fingerprint = "";
-    score();
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), 20);
-
-    /* cookie cleared, but the fingerprint is known: the same device */
-    t.l.device_id = NULL;
-    t.l.fingerprint = "fp-a";
-    score();
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), -1);
-
-    /* known cookie, the fingerprint changed (a browser update) */
-    t.l.device_id = "dev-a";
-    t.l.fingerprint = "fp-changed";
-    score();
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), -1);
-
-    /* known cookie, no fingerprint */
-    t.l.fingerprint = NULL;
-    score();
-    assert_int_equal(fired(LR_RULE_NEW_DEVICE), -1);
+    for (i = 0; i < LR_NELEMS(rows); i++) {
+        t.l.device_id = rows[i].device_id;
+        t.l.fingerprint = rows[i].fingerprint;
+        score();
+        check_fired("row", (long long) i, LR_RULE_NEW_DEVICE, rows[i].points);
+    }
 }
 
 
@@ -279,44 +409,35 @@ test_new_country(void **state)
 static void
 test_impossible_travel(void **state)
 {
+    size_t  i;
+
+    /* from London, this long after the last success in Tokyo (LR_T0) */
+    static const struct {
+        int64_t  after;
+        int      points;
+    } rows[] = {
+        { LR_T_HOUR, 40 },              /* 1 h: 9,560 km/h */
+        { 9 * LR_T_HOUR, 40 },          /* 9 h: 1,062 km/h, still too fast */
+        { 10 * LR_T_HOUR, -1 },         /* 10 h: 956 km/h, a flight */
+        { 20 * LR_T_HOUR, -1 },         /* 20 h: 478 km/h */
+        { 0, 40 },                      /* the same instant, far away */
+        /* scored before the last success was learnt (writes out of
+         * order): the gap counts either way, 1 h before is as fast as
+         * 1 h after, 20 h before is a flight */
+        { -LR_T_HOUR, 40 },
+        { -20 * LR_T_HOUR, -1 },
+    };
+
     (void) state;
 
-    /* 1 h after the last success in Tokyo: 9,560 km/h */
-    t.l.time_ms = LR_T0 + LR_T_HOUR;
     lr_t_place(&t.l, LR_LONDON_LAT, LR_LONDON_LON);
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL),
-                     weight(LR_RULE_IMPOSSIBLE_TRAVEL));
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), 40);
 
-    /* 9 h: 1,062 km/h, still too fast; 10 h: 956 km/h, a flight */
-    t.l.time_ms = LR_T0 + 9 * LR_T_HOUR;
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), 40);
-
-    t.l.time_ms = LR_T0 + 10 * LR_T_HOUR;
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), -1);
-
-    /* 20 h: 478 km/h */
-    t.l.time_ms = LR_T0 + 20 * LR_T_HOUR;
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), -1);
-
-    /* the same instant, far away */
-    t.l.time_ms = LR_T0;
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), 40);
-
-    /* scored before the last success was learnt (writes out of order):
-     * the gap counts either way, 1 h before is as fast as 1 h after,
-     * 20 h before is a flight */
-    t.l.time_ms = LR_T0 - LR_T_HOUR;
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), 40);
-    t.l.time_ms = LR_T0 - 20 * LR_T_HOUR;
-    score();
-    assert_int_equal(fired(LR_RULE_IMPOSSIBLE_TRAVEL), -1);
+    for (i = 0; i < LR_NELEMS(rows); i++) {
+        t.l.time_ms = LR_T0 + rows[i].after;
+        score();
+        check_fired("row", (long long) i, LR_RULE_IMPOSSIBLE_TRAVEL,
+                    rows[i].points);
+    }
 
     /* Tokyo -> Yokohama (~30 km, under min_travel_km) a minute later:
      * 1,800 km/h, but GeoIP is not that precise */
@@ -367,50 +488,36 @@ test_counter_limits(void **state)
     lr_view   view;
     int       evidence;
 
-    static const struct {
-        lr_counter  counter;
-        lr_rule     rule;
-        uint32_t    limit;
-        int         weight;
-    } rows[] = {
-        { LR_C_IP_FAILURES, LR_RULE_IP_FAILURES, 10, 30 },
-        { LR_C_USER_FAILURES, LR_RULE_USER_FAILURES, 5, 25 },
-        { LR_C_DEVICE_FAILURES, LR_RULE_DEVICE_FAILURES, 5, 25 },
-        { LR_C_IP_USER_FAILURES, LR_RULE_IP_USER_FAILURES, 5, 45 },
-        { LR_C_IP_USERS, LR_RULE_IP_MANY_USERS, 5, 45 },
-        { LR_C_DEVICE_USERS, LR_RULE_DEVICE_MANY_USERS, 4, 45 },
-    };
-
     (void) state;
 
-    for (i = 0; i < LR_NELEMS(rows); i++) {
-        limit = t.cfg.limit[rows[i].counter];
-        assert_int_equal(limit, rows[i].limit);
-        assert_int_equal(weight(rows[i].rule), rows[i].weight);
+    for (i = 0; i < LR_NELEMS(counters); i++) {
+        limit = t.cfg.limit[counters[i].counter];
+        assert_int_equal(limit, counters[i].limit);
+        assert_int_equal(weight(counters[i].rule), counters[i].weight);
 
         memset(t.counter, 0, sizeof(t.counter));
 
-        t.counter[rows[i].counter] = limit - 1;
+        t.counter[counters[i].counter] = limit - 1;
         score();
-        assert_int_equal(fired(rows[i].rule), -1);
+        assert_int_equal(fired(counters[i].rule), -1);
         assert_int_equal(t.v.score, 0);
 
-        t.counter[rows[i].counter] = limit;
+        t.counter[counters[i].counter] = limit;
         score();
-        assert_int_equal(fired(rows[i].rule), rows[i].weight);
-        assert_int_equal(t.v.score, rows[i].weight);
+        assert_int_equal(fired(counters[i].rule), counters[i].weight);
+        assert_int_equal(t.v.score, counters[i].weight);
         assert_int_equal(t.v.reasons.n, 1);
 
-        t.counter[rows[i].counter] = limit + 100;
+        t.counter[counters[i].counter] = limit + 100;
         score();
-        assert_int_equal(fired(rows[i].rule), rows[i].weight);
+        assert_int_equal(fired(counters[i].rule), counters[i].weight);
 
         /* a counter the login has no key for (no device, no user) says
          * nothing, whatever the store returned */
         lr_engine_keys(&t.l, &keys);
-        keys.counter[rows[i].counter] = 0;
+        keys.counter[counters[i].counter] = 0;
         memset(&view, 0, sizeof(view));
-        view.counter[rows[i].counter] = limit;
+        view.counter[counters[i].counter] = limit;
         memset(&t.v, 0, sizeof(t.v));
         evidence = 0;
         lr_rules_apply(&t.cfg, &t.l, &keys, &view, &t.v.reasons, &evidence);
@@ -418,11 +525,11 @@ test_counter_limits(void **state)
         assert_int_equal(evidence, 0);
 
         /* limit 0 disables the rule */
-        t.cfg.limit[rows[i].counter] = 0;
-        t.counter[rows[i].counter] = 1000;
+        t.cfg.limit[counters[i].counter] = 0;
+        t.counter[counters[i].counter] = 1000;
         score();
-        assert_int_equal(fired(rows[i].rule), -1);
-        t.cfg.limit[rows[i].counter] = limit;
+        assert_int_equal(fired(counters[i].rule), -1);
+        t.cfg.limit[counters[i].counter] = limit;
     }
 }
 
@@ -468,25 +575,82 @@ test_counter_keys(void **state)
 
 /* --- velocity through the in-memory store: learn failures, score --- */
 
-/* n failed logins, one second apart from t0, then the score of one more
- * at time at. */
+/* t.l is alice's login at LR_T0 with user and device (NULL: none) and no
+ * fingerprint: each test picks the counters it moves. */
 static void
-fail_n(lr_t_env *env, lr_login *l, unsigned n, int64_t t0)
+store_login(const char *user, const char *device)
+{
+    lr_t_login(&t.l, LR_T0);
+    t.l.user = user;
+    t.l.device_id = device;
+    t.l.fingerprint = NULL;
+}
+
+
+/* n failed logins of t.l, one second apart from t0 */
+static void
+fail_n(unsigned n, int64_t t0)
 {
     unsigned  i;
 
     for (i = 0; i < n; i++) {
-        l->time_ms = t0 + i * 1000;
-        lr_t_learn(env, l, 0);
+        t.l.time_ms = t0 + i * 1000;
+        lr_t_learn(&t.env, &t.l, 0);
     }
 }
 
 
+/* t.l learnt at time at, a success or a failure */
 static void
-score_at(lr_t_env *env, lr_login *l, int64_t at)
+learn_at(int64_t at, int success)
 {
-    l->time_ms = at;
-    lr_t_score(env, l, &t.v);
+    t.l.time_ms = at;
+    lr_t_learn(&t.env, &t.l, success);
+}
+
+
+static void
+score_at(int64_t at)
+{
+    t.l.time_ms = at;
+    lr_t_score(&t.env, &t.l, &t.v);
+}
+
+
+/* The score of t.l at time at, where rule must give want; the report
+ * names the time (ms after LR_T0). */
+static void
+expect_at(int64_t at, lr_rule rule, int want)
+{
+    score_at(at);
+    check_fired("at LR_T0 +", (long long) (at - LR_T0), rule, want);
+}
+
+
+/* 5 failures of t.l, each from another address (some_ips), each scored
+ * half a second later from score_ip (NULL: the same address): rule fires
+ * at the fifth, while the IP's and the ip+user counters stay at 1. */
+static void
+fail_from_each_ip(const char *score_ip, lr_rule rule)
+{
+    unsigned  i;
+    int64_t   at;
+
+    for (i = 0; i < LR_NELEMS(some_ips); i++) {
+        t.l.ip = some_ips[i];
+        learn_at(LR_T0 + i * 1000, 0);
+
+        if (score_ip != NULL) {
+            t.l.ip = score_ip;
+        }
+
+        at = LR_T0 + i * 1000 + 500;
+        expect_at(at, rule, i + 1 < 5 ? -1 : 25);
+        check_fired("at LR_T0 +", (long long) (at - LR_T0),
+                    LR_RULE_IP_USER_FAILURES, -1);
+        check_fired("at LR_T0 +", (long long) (at - LR_T0),
+                    LR_RULE_IP_FAILURES, -1);
+    }
 }
 
 
@@ -496,76 +660,38 @@ score_at(lr_t_env *env, lr_login *l, int64_t at)
 static void
 test_ip_failures_window(void **state)
 {
-    lr_t_env  env;
-    lr_login  l;
-
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.user = NULL;
-    l.device_id = NULL;
-    l.fingerprint = NULL;
+    store_login(NULL, NULL);
 
-    fail_n(&env, &l, 9, LR_T0);
-    score_at(&env, &l, LR_T0 + 10000);
-    assert_int_equal(fired(LR_RULE_IP_FAILURES), -1);
+    fail_n(9, LR_T0);
+    expect_at(LR_T0 + 10000, LR_RULE_IP_FAILURES, -1);
 
-    fail_n(&env, &l, 1, LR_T0 + 10000);
-    score_at(&env, &l, LR_T0 + 20000);
-    assert_int_equal(fired(LR_RULE_IP_FAILURES), 30);
+    fail_n(1, LR_T0 + 10000);
+    expect_at(LR_T0 + 20000, LR_RULE_IP_FAILURES, 30);
     assert_int_equal(t.v.score, 30);
 
-    score_at(&env, &l, LR_T0 + LR_T_HOUR - 1);
-    assert_int_equal(fired(LR_RULE_IP_FAILURES), 30);
-
-    score_at(&env, &l, LR_T0 + LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_IP_FAILURES), -1);
+    expect_at(LR_T0 + LR_T_HOUR - 1, LR_RULE_IP_FAILURES, 30);
+    expect_at(LR_T0 + LR_T_HOUR, LR_RULE_IP_FAILURES, -1);
 
     /* another address is another counter */
-    fail_n(&env, &l, 10, LR_T0 + 2 * LR_T_HOUR);
-    l.ip = "203.0.113.99";
-    score_at(&env, &l, LR_T0 + 2 * LR_T_HOUR + 20000);
-    assert_int_equal(fired(LR_RULE_IP_FAILURES), -1);
-
-    lr_t_env_free(&env);
+    fail_n(10, LR_T0 + 2 * LR_T_HOUR);
+    t.l.ip = "203.0.113.99";
+    expect_at(LR_T0 + 2 * LR_T_HOUR + 20000, LR_RULE_IP_FAILURES, -1);
 }
 
 
 /* 5 failures of alice, each from another address (so ip_user_failures
- * stays at 1 each). */
+ * stays at 1 each), scored from a sixth. */
 static void
 test_user_failures_window(void **state)
 {
-    unsigned  i;
-    char      ip[32];
-    lr_t_env  env;
-    lr_login  l;
-
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.device_id = NULL;
-    l.fingerprint = NULL;
+    store_login("alice", NULL);
+    fail_from_each_ip("192.0.2.1", LR_RULE_USER_FAILURES);
 
-    for (i = 0; i < 5; i++) {
-        snprintf(ip, sizeof(ip), "198.51.100.%u", i + 1);
-        l.ip = ip;
-        l.time_ms = LR_T0 + i * 1000;
-        lr_t_learn(&env, &l, 0);
-
-        l.ip = "192.0.2.1";
-        score_at(&env, &l, LR_T0 + i * 1000 + 500);
-        assert_int_equal(fired(LR_RULE_USER_FAILURES), i + 1 < 5 ? -1 : 25);
-        assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), -1);
-        assert_int_equal(fired(LR_RULE_IP_FAILURES), -1);
-    }
-
-    score_at(&env, &l, LR_T0 + LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_USER_FAILURES), -1);
-
-    lr_t_env_free(&env);
+    expect_at(LR_T0 + LR_T_HOUR, LR_RULE_USER_FAILURES, -1);
 }
 
 
@@ -574,41 +700,18 @@ test_user_failures_window(void **state)
 static void
 test_device_failures_window(void **state)
 {
-    unsigned  i;
-    char      ip[32];
-    lr_t_env  env;
-    lr_login  l;
-
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.user = NULL;
-    l.device_id = "dev-x";
-    l.fingerprint = NULL;
-
-    for (i = 0; i < 5; i++) {
-        snprintf(ip, sizeof(ip), "198.51.100.%u", i + 1);
-        l.ip = ip;
-        l.time_ms = LR_T0 + i * 1000;
-        lr_t_learn(&env, &l, 0);
-
-        score_at(&env, &l, LR_T0 + i * 1000 + 500);
-        assert_int_equal(fired(LR_RULE_DEVICE_FAILURES), i + 1 < 5 ? -1 : 25);
-        assert_int_equal(fired(LR_RULE_IP_FAILURES), -1);
-    }
+    store_login(NULL, "dev-x");
+    fail_from_each_ip(NULL, LR_RULE_DEVICE_FAILURES);
 
     /* the same device known by its fingerprint only is another key */
-    l.device_id = NULL;
-    l.fingerprint = "dev-x";
-    score_at(&env, &l, LR_T0 + 10000);
-    assert_int_equal(fired(LR_RULE_DEVICE_FAILURES), -1);
+    t.l.device_id = NULL;
+    t.l.fingerprint = "dev-x";
+    expect_at(LR_T0 + 10000, LR_RULE_DEVICE_FAILURES, -1);
 
-    l.device_id = "dev-x";
-    score_at(&env, &l, LR_T0 + LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_DEVICE_FAILURES), -1);
-
-    lr_t_env_free(&env);
+    t.l.device_id = "dev-x";
+    expect_at(LR_T0 + LR_T_HOUR, LR_RULE_DEVICE_FAILURES, -1);
 }
 
 
@@ -617,39 +720,31 @@ test_device_failures_window(void **state)
 static void
 test_ip_user_failures_window(void **state)
 {
-    lr_t_env  env;
-    lr_login  l;
-
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.device_id = NULL;
-    l.fingerprint = NULL;
+    store_login("alice", NULL);
 
-    fail_n(&env, &l, 4, LR_T0);
-    score_at(&env, &l, LR_T0 + 10000);
+    fail_n(4, LR_T0);
+    score_at(LR_T0 + 10000);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), -1);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), -1);
 
-    fail_n(&env, &l, 1, LR_T0 + 10000);
-    score_at(&env, &l, LR_T0 + 20000);
+    fail_n(1, LR_T0 + 10000);
+    score_at(LR_T0 + 20000);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), 45);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), 25);
     assert_int_equal(t.v.score, 70);
 
     /* bob from the same IP: his own ip+user and user counters are 0 */
-    l.user = "bob";
-    score_at(&env, &l, LR_T0 + 20000);
+    t.l.user = "bob";
+    score_at(LR_T0 + 20000);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), -1);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), -1);
 
-    l.user = "alice";
-    score_at(&env, &l, LR_T0 + LR_T_HOUR);
+    t.l.user = "alice";
+    score_at(LR_T0 + LR_T_HOUR);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), -1);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), -1);
-
-    lr_t_env_free(&env);
 }
 
 
@@ -658,39 +753,31 @@ test_ip_user_failures_window(void **state)
 static void
 test_success_resets(void **state)
 {
-    lr_t_env  env;
-    lr_login  l;
-
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.fingerprint = NULL;
-    env.cfg.limit[LR_C_IP_FAILURES] = 5;
+    store_login("alice", "dev-a");
+    t.env.cfg.limit[LR_C_IP_FAILURES] = 5;
 
-    fail_n(&env, &l, 5, LR_T0);
-    score_at(&env, &l, LR_T0 + 10000);
+    fail_n(5, LR_T0);
+    score_at(LR_T0 + 10000);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), 25);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), 45);
     assert_int_equal(fired(LR_RULE_IP_FAILURES), 30);
     assert_int_equal(fired(LR_RULE_DEVICE_FAILURES), 25);
 
-    l.time_ms = LR_T0 + 10000;
-    lr_t_learn(&env, &l, 1);
+    learn_at(LR_T0 + 10000, 1);
 
-    score_at(&env, &l, LR_T0 + 20000);
+    score_at(LR_T0 + 20000);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), -1);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), -1);
     assert_int_equal(fired(LR_RULE_IP_FAILURES), 30);
     assert_int_equal(fired(LR_RULE_DEVICE_FAILURES), 25);
 
     /* and the count starts again from 0: 4 more do not fire */
-    fail_n(&env, &l, 4, LR_T0 + 30000);
-    score_at(&env, &l, LR_T0 + 40000);
+    fail_n(4, LR_T0 + 30000);
+    score_at(LR_T0 + 40000);
     assert_int_equal(fired(LR_RULE_USER_FAILURES), -1);
     assert_int_equal(fired(LR_RULE_IP_USER_FAILURES), -1);
-
-    lr_t_env_free(&env);
 }
 
 
@@ -698,62 +785,46 @@ test_success_resets(void **state)
 static void
 test_ip_many_users(void **state)
 {
-    unsigned     i;
-    lr_t_env     env;
-    lr_login     l;
+    unsigned  i;
 
     static const char  *users[] = { "u1", "u2", "u3", "u4", "u5", "u6" };
 
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.device_id = NULL;
-    l.fingerprint = NULL;
+    store_login("alice", NULL);
 
     /* 4 distinct users, u1 three times (successes and failures) */
     for (i = 0; i < 4; i++) {
-        l.user = users[i];
-        l.time_ms = LR_T0 + i * 1000;
-        lr_t_learn(&env, &l, i % 2);
+        t.l.user = users[i];
+        learn_at(LR_T0 + i * 1000, i % 2);
     }
 
-    l.user = users[0];
-    l.time_ms = LR_T0 + 5000;
-    lr_t_learn(&env, &l, 1);
-    l.time_ms = LR_T0 + 6000;
-    lr_t_learn(&env, &l, 0);
+    t.l.user = users[0];
+    learn_at(LR_T0 + 5000, 1);
+    learn_at(LR_T0 + 6000, 0);
 
-    l.user = users[5];
-    score_at(&env, &l, LR_T0 + 7000);
-    assert_int_equal(fired(LR_RULE_IP_MANY_USERS), -1);
+    t.l.user = users[5];
+    expect_at(LR_T0 + 7000, LR_RULE_IP_MANY_USERS, -1);
 
     /* the fifth distinct one */
-    l.user = users[4];
-    l.time_ms = LR_T0 + 8000;
-    lr_t_learn(&env, &l, 1);
+    t.l.user = users[4];
+    learn_at(LR_T0 + 8000, 1);
 
-    l.user = users[5];
-    score_at(&env, &l, LR_T0 + 9000);
-    assert_int_equal(fired(LR_RULE_IP_MANY_USERS), 45);
+    t.l.user = users[5];
+    expect_at(LR_T0 + 9000, LR_RULE_IP_MANY_USERS, 45);
 
     /* even for one of the five */
-    l.user = users[0];
-    score_at(&env, &l, LR_T0 + 9000);
-    assert_int_equal(fired(LR_RULE_IP_MANY_USERS), 45);
+    t.l.user = users[0];
+    expect_at(LR_T0 + 9000, LR_RULE_IP_MANY_USERS, 45);
 
     /* the window opened by the first attempt ends */
-    score_at(&env, &l, LR_T0 + LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_IP_MANY_USERS), -1);
+    expect_at(LR_T0 + LR_T_HOUR, LR_RULE_IP_MANY_USERS, -1);
 
     /* attempts without a user id count nobody */
-    l.user = NULL;
-    fail_n(&env, &l, 20, LR_T0 + 2 * LR_T_HOUR);
-    l.user = "u1";
-    score_at(&env, &l, LR_T0 + 2 * LR_T_HOUR + 30000);
-    assert_int_equal(fired(LR_RULE_IP_MANY_USERS), -1);
-
-    lr_t_env_free(&env);
+    t.l.user = NULL;
+    fail_n(20, LR_T0 + 2 * LR_T_HOUR);
+    t.l.user = "u1";
+    expect_at(LR_T0 + 2 * LR_T_HOUR + 30000, LR_RULE_IP_MANY_USERS, -1);
 }
 
 
@@ -763,52 +834,36 @@ static void
 test_device_many_users(void **state)
 {
     unsigned  i;
-    char      ip[32];
-    lr_t_env  env;
-    lr_login  l;
 
     static const char  *users[] = { "u1", "u2", "u3", "u4", "u5" };
 
     (void) state;
 
-    lr_t_env_init(&env);
-    lr_t_login(&l, LR_T0);
-    l.device_id = "dev-shared";
-    l.fingerprint = NULL;
+    store_login("alice", "dev-shared");
 
     for (i = 0; i < 3; i++) {
-        snprintf(ip, sizeof(ip), "198.51.100.%u", i + 1);
-        l.ip = ip;
-        l.user = users[i];
-        l.time_ms = LR_T0 + i * LR_T_HOUR;
-        lr_t_learn(&env, &l, 1);
+        t.l.ip = some_ips[i];
+        t.l.user = users[i];
+        learn_at(LR_T0 + i * LR_T_HOUR, 1);
         /* the same user again */
-        l.time_ms += 1000;
-        lr_t_learn(&env, &l, 1);
+        learn_at(LR_T0 + i * LR_T_HOUR + 1000, 1);
     }
 
-    l.ip = "192.0.2.1";
-    l.user = users[4];
-    score_at(&env, &l, LR_T0 + 5 * LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_DEVICE_MANY_USERS), -1);
+    t.l.ip = "192.0.2.1";
+    t.l.user = users[4];
+    expect_at(LR_T0 + 5 * LR_T_HOUR, LR_RULE_DEVICE_MANY_USERS, -1);
 
-    l.ip = "198.51.100.77";
-    l.user = users[3];
-    l.time_ms = LR_T0 + 6 * LR_T_HOUR;
-    lr_t_learn(&env, &l, 0);
+    t.l.ip = "198.51.100.77";
+    t.l.user = users[3];
+    learn_at(LR_T0 + 6 * LR_T_HOUR, 0);
 
-    l.ip = "192.0.2.1";
-    l.user = users[4];
-    score_at(&env, &l, LR_T0 + 7 * LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_DEVICE_MANY_USERS), 45);
+    t.l.ip = "192.0.2.1";
+    t.l.user = users[4];
+    expect_at(LR_T0 + 7 * LR_T_HOUR, LR_RULE_DEVICE_MANY_USERS, 45);
 
     /* 24 h after the first attempt */
-    score_at(&env, &l, LR_T0 + 24 * LR_T_HOUR - 1);
-    assert_int_equal(fired(LR_RULE_DEVICE_MANY_USERS), 45);
-    score_at(&env, &l, LR_T0 + 24 * LR_T_HOUR);
-    assert_int_equal(fired(LR_RULE_DEVICE_MANY_USERS), -1);
-
-    lr_t_env_free(&env);
+    expect_at(LR_T0 + 24 * LR_T_HOUR - 1, LR_RULE_DEVICE_MANY_USERS, 45);
+    expect_at(LR_T0 + 24 * LR_T_HOUR, LR_RULE_DEVICE_MANY_USERS, -1);
 }
 
 
@@ -819,15 +874,7 @@ test_automation(void **state)
 {
     (void) state;
 
-    t.l.automation = 1;
-    score();
-    assert_int_equal(fired(LR_RULE_AUTOMATION), weight(LR_RULE_AUTOMATION));
-    assert_int_equal(fired(LR_RULE_AUTOMATION), 45);
-    assert_int_equal(t.v.score, 45);
-
-    t.l.automation = 0;
-    score();
-    assert_int_equal(fired(LR_RULE_AUTOMATION), -1);
+    check_flag(&t.l.automation, LR_RULE_AUTOMATION, 45);
 }
 
 
@@ -855,31 +902,30 @@ test_no_telemetry(void **state)
 static void
 test_tokens(void **state)
 {
+    size_t  i;
+
+    static const struct {
+        lr_token_state  token;
+        int             bad;        /* bad_token's points */
+        int             replayed;   /* replayed_token's */
+    } rows[] = {
+        { LR_TOKEN_INVALID, 30, -1 },
+        { LR_TOKEN_REPLAYED, -1, 45 },
+        { LR_TOKEN_VALID, -1, -1 },
+        /* no token (no collector): that is no_telemetry's business */
+        { LR_TOKEN_ABSENT, -1, -1 },
+    };
+
     (void) state;
 
-    t.l.token = LR_TOKEN_INVALID;
-    score();
-    assert_int_equal(fired(LR_RULE_BAD_TOKEN), weight(LR_RULE_BAD_TOKEN));
-    assert_int_equal(fired(LR_RULE_BAD_TOKEN), 30);
-    assert_int_equal(fired(LR_RULE_REPLAYED_TOKEN), -1);
+    for (i = 0; i < LR_NELEMS(rows); i++) {
+        t.l.token = rows[i].token;
+        score();
+        check_fired("row", (long long) i, LR_RULE_BAD_TOKEN, rows[i].bad);
+        check_fired("row", (long long) i, LR_RULE_REPLAYED_TOKEN,
+                    rows[i].replayed);
+    }
 
-    t.l.token = LR_TOKEN_REPLAYED;
-    score();
-    assert_int_equal(fired(LR_RULE_REPLAYED_TOKEN),
-                     weight(LR_RULE_REPLAYED_TOKEN));
-    assert_int_equal(fired(LR_RULE_REPLAYED_TOKEN), 45);
-    assert_int_equal(fired(LR_RULE_BAD_TOKEN), -1);
-
-    t.l.token = LR_TOKEN_VALID;
-    score();
-    assert_int_equal(fired(LR_RULE_BAD_TOKEN), -1);
-    assert_int_equal(fired(LR_RULE_REPLAYED_TOKEN), -1);
-
-    /* no token (no collector): that is no_telemetry's business */
-    t.l.token = LR_TOKEN_ABSENT;
-    score();
-    assert_int_equal(fired(LR_RULE_BAD_TOKEN), -1);
-    assert_int_equal(fired(LR_RULE_REPLAYED_TOKEN), -1);
     assert_int_equal(t.v.score, 0);
 }
 
@@ -887,34 +933,20 @@ test_tokens(void **state)
 static void
 test_tz_mismatch(void **state)
 {
+    static const str_row  rows[] = {
+        { "Asia/Shanghai", 20 },
+        { "Asia/Tokyo", -1 },
+        { "Japan", -1 },                /* links to Asia/Tokyo */
+        /* cannot tell: unknown zone, UTC, none */
+        { "Mars/Olympus_Mons", -1 },
+        { "UTC", -1 },
+        { NULL, -1 },
+    };
+
     (void) state;
 
-    t.l.timezone = "Asia/Shanghai";
-    score();
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), weight(LR_RULE_TZ_MISMATCH));
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), 20);
-
-    t.l.timezone = "Asia/Tokyo";
-    score();
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), -1);
-
-    /* "Japan" links to Asia/Tokyo */
-    t.l.timezone = "Japan";
-    score();
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), -1);
-
-    /* cannot tell: unknown zone, UTC, none */
-    t.l.timezone = "Mars/Olympus_Mons";
-    score();
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), -1);
-
-    t.l.timezone = "UTC";
-    score();
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), -1);
-
-    t.l.timezone = NULL;
-    score();
-    assert_int_equal(fired(LR_RULE_TZ_MISMATCH), -1);
+    check_str_rows(&t.l.timezone, LR_RULE_TZ_MISMATCH, rows,
+                   LR_NELEMS(rows));
 
     /* unknown country */
     t.l.timezone = "Asia/Shanghai";
@@ -927,31 +959,19 @@ test_tz_mismatch(void **state)
 static void
 test_lang_mismatch(void **state)
 {
+    static const str_row  rows[] = {
+        { "zh-CN,zh;q=0.9", 15 },
+        { "ja-JP,ja;q=0.9", -1 },
+        { "zh-CN,ja;q=0.5", -1 },       /* one fitting language is enough */
+        /* English only says nothing; neither does no list */
+        { "en-US,en;q=0.9", -1 },
+        { NULL, -1 },
+    };
+
     (void) state;
 
-    t.l.languages = "zh-CN,zh;q=0.9";
-    score();
-    assert_int_equal(fired(LR_RULE_LANG_MISMATCH),
-                     weight(LR_RULE_LANG_MISMATCH));
-    assert_int_equal(fired(LR_RULE_LANG_MISMATCH), 15);
-
-    t.l.languages = "ja-JP,ja;q=0.9";
-    score();
-    assert_int_equal(fired(LR_RULE_LANG_MISMATCH), -1);
-
-    /* one fitting language is enough */
-    t.l.languages = "zh-CN,ja;q=0.5";
-    score();
-    assert_int_equal(fired(LR_RULE_LANG_MISMATCH), -1);
-
-    /* English only says nothing; neither does no list */
-    t.l.languages = "en-US,en;q=0.9";
-    score();
-    assert_int_equal(fired(LR_RULE_LANG_MISMATCH), -1);
-
-    t.l.languages = NULL;
-    score();
-    assert_int_equal(fired(LR_RULE_LANG_MISMATCH), -1);
+    check_str_rows(&t.l.languages, LR_RULE_LANG_MISMATCH, rows,
+                   LR_NELEMS(rows));
 }
 
 
@@ -960,27 +980,19 @@ test_anonymizer(void **state)
 {
     (void) state;
 
-    t.l.anonymizer = 1;
-    score();
-    assert_int_equal(fired(LR_RULE_ANONYMIZER), weight(LR_RULE_ANONYMIZER));
-    assert_int_equal(fired(LR_RULE_ANONYMIZER), 25);
-    assert_int_equal(t.v.score, 25);
-
-    t.l.anonymizer = 0;
-    score();
-    assert_int_equal(fired(LR_RULE_ANONYMIZER), -1);
+    check_flag(&t.l.anonymizer, LR_RULE_ANONYMIZER, 25);
 }
 
 
 /*
- * Which rules are evidence of an attack (they alone may block): each rule
- * made to fire alone through lr_rules_apply, its points checked against
- * *evidence. user_failures is not: an attacker can cause it for the owner.
+ * Which rules are evidence of an attack (rules[].evidence): each rule made
+ * to fire alone through lr_rules_apply, its points checked against
+ * *evidence.
  */
 static void
 test_evidence(void **state)
 {
-    int         evidence, want;
+    int         evidence, want, c;
     unsigned    r;
     lr_keys     keys;
     lr_view     view;
@@ -993,7 +1005,6 @@ test_evidence(void **state)
 
     for (r = 0; r < LR_RULE_COUNT; r++) {
         l = t.l;
-        lr_engine_keys(&l, &keys);
         memset(&view, 0, sizeof(view));
         view.profile = &t.p;
 
@@ -1001,42 +1012,20 @@ test_evidence(void **state)
         case LR_RULE_NEW_DEVICE:
             l.device_id = "dev-b";
             l.fingerprint = "fp-b";
-            lr_engine_keys(&l, &keys);
             break;
         case LR_RULE_NEW_IP:
             l.ip = "203.0.113.8";
-            lr_engine_keys(&l, &keys);
             break;
         case LR_RULE_NEW_ASN:
             /* a new ASN is a new IP: the evidence stays 0 either way */
             l.geo.asn = 4713;
-            lr_engine_keys(&l, &keys);
             break;
         case LR_RULE_NEW_COUNTRY:
             lr_t_country(&l, "KR");
-            lr_engine_keys(&l, &keys);
             break;
         case LR_RULE_IMPOSSIBLE_TRAVEL:
             l.time_ms = LR_T0 + LR_T_HOUR;
             lr_t_place(&l, LR_LONDON_LAT, LR_LONDON_LON);
-            break;
-        case LR_RULE_IP_FAILURES:
-            view.counter[LR_C_IP_FAILURES] = 100;
-            break;
-        case LR_RULE_USER_FAILURES:
-            view.counter[LR_C_USER_FAILURES] = 100;
-            break;
-        case LR_RULE_DEVICE_FAILURES:
-            view.counter[LR_C_DEVICE_FAILURES] = 100;
-            break;
-        case LR_RULE_IP_USER_FAILURES:
-            view.counter[LR_C_IP_USER_FAILURES] = 100;
-            break;
-        case LR_RULE_IP_MANY_USERS:
-            view.counter[LR_C_IP_USERS] = 100;
-            break;
-        case LR_RULE_DEVICE_MANY_USERS:
-            view.counter[LR_C_DEVICE_USERS] = 100;
             break;
         case LR_RULE_AUTOMATION:
             l.automation = 1;
@@ -1059,29 +1048,20 @@ test_evidence(void **state)
         case LR_RULE_ANONYMIZER:
             l.anonymizer = 1;
             break;
-        case LR_RULE_COUNT:
-            break;
+        default:
+            /* a velocity rule: its counter far past the limit */
+            c = counter_row((lr_rule) r);
+            assert_true(c >= 0);
+            view.counter[counters[c].counter] = 100;
         }
 
+        /* after the changes: the keys follow the login's identity */
+        lr_engine_keys(&l, &keys);
         memset(&reasons, 0, sizeof(reasons));
         evidence = 0;
         lr_rules_apply(&t.cfg, &l, &keys, &view, &reasons, &evidence);
 
-        switch ((lr_rule) r) {
-        case LR_RULE_IP_FAILURES:
-        case LR_RULE_DEVICE_FAILURES:
-        case LR_RULE_IP_USER_FAILURES:
-        case LR_RULE_IP_MANY_USERS:
-        case LR_RULE_DEVICE_MANY_USERS:
-        case LR_RULE_AUTOMATION:
-        case LR_RULE_NO_TELEMETRY:
-        case LR_RULE_BAD_TOKEN:
-        case LR_RULE_REPLAYED_TOKEN:
-            want = t.cfg.weight[r];
-            break;
-        default:
-            want = 0;
-        }
+        want = rules[r].evidence ? t.cfg.weight[r] : 0;
 
         /* the rule fired, with its weight */
         memset(&t.v, 0, sizeof(t.v));
@@ -1112,13 +1092,20 @@ main(void)
         cmocka_unit_test_setup(test_impossible_travel_unknown_last, setup),
         cmocka_unit_test_setup(test_counter_limits, setup),
         cmocka_unit_test_setup(test_counter_keys, setup),
-        cmocka_unit_test_setup(test_ip_failures_window, setup),
-        cmocka_unit_test_setup(test_user_failures_window, setup),
-        cmocka_unit_test_setup(test_device_failures_window, setup),
-        cmocka_unit_test_setup(test_ip_user_failures_window, setup),
-        cmocka_unit_test_setup(test_success_resets, setup),
-        cmocka_unit_test_setup(test_ip_many_users, setup),
-        cmocka_unit_test_setup(test_device_many_users, setup),
+        cmocka_unit_test_setup_teardown(test_ip_failures_window, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_user_failures_window, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_device_failures_window, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_ip_user_failures_window, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_success_resets, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_ip_many_users, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_device_many_users, store_setup,
+                                        store_teardown),
         cmocka_unit_test_setup(test_automation, setup),
         cmocka_unit_test_setup(test_no_telemetry, setup),
         cmocka_unit_test_setup(test_tokens, setup),
