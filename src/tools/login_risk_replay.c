@@ -244,7 +244,7 @@ static void
 replay_summary(const replay_stats *st, const lr_config *cfg)
 {
     size_t   i, a;
-    json_t  *sum, *th, *labels, *l;
+    json_t  *out, *sum, *th, *labels, *l;
 
     static const char  *actions[] = { "allow", "tag", "challenge", "block" };
 
@@ -285,9 +285,11 @@ replay_summary(const replay_stats *st, const lr_config *cfg)
 
     json_object_set_new(sum, "labels", labels);
 
-    json_dumpf(json_pack("{s:o}", "summary", sum), stdout,
+    out = json_pack("{s:o}", "summary", sum);
+    json_dumpf(out, stdout,
                JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(4));
     fputc('\n', stdout);
+    json_decref(out);
 }
 
 
