@@ -62,6 +62,26 @@ lr_engine_keys(const lr_login *login, lr_keys *keys)
 }
 
 
+/* The reason of the first list kind in kinds, on the allow or block side;
+ * NULL when kinds is empty. */
+static const char *
+lr_engine_list_reason(unsigned kinds, int block)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof(lr_engine_lists) / sizeof(lr_engine_lists[0]);
+         i++)
+    {
+        if (kinds & lr_engine_lists[i].kind) {
+            return block ? lr_engine_lists[i].block
+                         : lr_engine_lists[i].allow;
+        }
+    }
+
+    return NULL;
+}
+
+
 /*
  * Lists decide alone. An IP block entry wins over everything (an attacking
  * network stays out even for a trusted user), any allow entry over the
@@ -70,38 +90,32 @@ lr_engine_keys(const lr_login *login, lr_keys *keys)
 static int
 lr_engine_lists_decide(const lr_login *login, lr_verdict *v)
 {
-    size_t  i;
+    const char  *reason;
 
-    if (login->block & LR_LIST_IP) {
-        lr_reasons_add_points(&v->reasons, lr_engine_lists[0].block, 100);
-        v->score = 100;
-        v->action = LR_ACTION_BLOCK;
-        return 1;
-    }
+    reason = lr_engine_list_reason(login->block & LR_LIST_IP, 1);
 
-    for (i = 0; i < sizeof(lr_engine_lists) / sizeof(lr_engine_lists[0]);
-         i++)
-    {
-        if (login->allow & lr_engine_lists[i].kind) {
-            lr_reasons_add(&v->reasons, lr_engine_lists[i].allow);
+    if (reason == NULL) {
+        reason = lr_engine_list_reason(login->allow, 0);
+
+        if (reason != NULL) {
+            lr_reasons_add(&v->reasons, reason);
             v->score = 0;
             v->action = LR_ACTION_ALLOW;
             return 1;
         }
+
+        reason = lr_engine_list_reason(login->block, 1);
     }
 
-    for (i = 0; i < sizeof(lr_engine_lists) / sizeof(lr_engine_lists[0]);
-         i++)
-    {
-        if (login->block & lr_engine_lists[i].kind) {
-            lr_reasons_add_points(&v->reasons, lr_engine_lists[i].block, 100);
-            v->score = 100;
-            v->action = LR_ACTION_BLOCK;
-            return 1;
-        }
+    if (reason == NULL) {
+        return 0;
     }
 
-    return 0;
+    lr_reasons_add_points(&v->reasons, reason, 100);
+    v->score = 100;
+    v->action = LR_ACTION_BLOCK;
+
+    return 1;
 }
 
 
