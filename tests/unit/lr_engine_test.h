@@ -3,9 +3,10 @@
 
 /*
  * Helpers shared by the engine's unit tests (test_model.c, test_rules.c,
- * test_engine.c, test_profile.c, test_memstate.c): a habitual login, a
- * profile learnt from it, verdict checks, and a memstate harness that runs
- * keys -> read -> score -> learn -> apply as the replay tool does.
+ * test_engine.c, test_profile.c, test_memstate.c, test_features.c): a
+ * habitual login and one from abroad, a profile learnt from it, verdict
+ * checks, and a memstate harness (with cmocka setup and teardown) that
+ * runs keys -> read -> score -> learn -> apply as the replay tool does.
  * static inline, as in lr_test.h: a helper a test does not use costs no
  * warning.
  */
@@ -34,6 +35,13 @@
 #define LR_YOKOHAMA_LON 139.6380
 
 #define LR_NEAR(a, b)  assert_true(fabs((a) - (b)) < 1e-9)
+
+
+/* The network hierarchy of lr_features.h, parent first. (A static const
+ * in a header costs no -Wunused warning where it is not used.) */
+static const lr_feature  lr_t_network[4] = {
+    LR_F_COUNTRY, LR_F_ASN, LR_F_PREFIX, LR_F_IP
+};
 
 
 /*
@@ -293,6 +301,19 @@ lr_t_read(lr_t_env *env, const lr_login *l, lr_view *view)
     assert_int_equal(env->st.read(env->st.impl, &keys, l->time_ms,
                                   env->cfg.profile_max_age_s * 1000, view),
                      0);
+}
+
+
+/* The successes of the profile the store reads for l at l's time, -1 when
+ * it reads none. */
+static inline int
+lr_t_successes(lr_t_env *env, const lr_login *l)
+{
+    lr_view  view;
+
+    lr_t_read(env, l, &view);
+
+    return view.profile != NULL ? (int) view.profile->successes : -1;
 }
 
 

@@ -69,6 +69,19 @@ check_verdict(const lr_login *l, const uint32_t *c, int score,
 }
 
 
+/* l brings 45 (points or evidence) against threshold (a member of cfg):
+ * a block at a threshold of 45, a challenge at 46. */
+static void
+check_block_at_45(const lr_login *l, int *threshold)
+{
+    *threshold = 45;
+    check_verdict(l, NULL, -1, LR_ACTION_BLOCK);
+
+    *threshold = 46;
+    check_verdict(l, NULL, -1, LR_ACTION_CHALLENGE);
+}
+
+
 /* The documented policy defaults (README, "Action" and "Statistical
  * part"). */
 static void
@@ -109,7 +122,6 @@ test_cold_start_none(void **state)
 {
     lr_t_env    *env = *state;
     lr_login     l;
-    lr_view      view;
     lr_verdict   v;
 
     /* someone else taught the population */
@@ -123,8 +135,7 @@ test_cold_start_none(void **state)
     l.device_id = "dev-z";
     l.fingerprint = "fp-z";
 
-    lr_t_read(env, &l, &view);
-    assert_null(view.profile);
+    assert_int_equal(lr_t_successes(env, &l), -1);
 
     lr_t_score(env, &l, &v);
     assert_int_equal(v.score, 0);
@@ -341,11 +352,7 @@ test_thresholds(void **state)
     cfg.weight[LR_RULE_AUTOMATION] = 45;
     cfg.tag = 10;
     cfg.challenge = 20;
-    cfg.block = 45;
-    check_verdict(&l, NULL, -1, LR_ACTION_BLOCK);
-
-    cfg.block = 46;
-    check_verdict(&l, NULL, -1, LR_ACTION_CHALLENGE);
+    check_block_at_45(&l, &cfg.block);
 }
 
 
@@ -476,11 +483,8 @@ test_block_evidence(void **state)
     l.timezone = "Europe/Paris";
     check_verdict(&l, NULL, 90, LR_ACTION_BLOCK);
 
-    cfg.block_evidence = 45;
-    check_verdict(&l, NULL, -1, LR_ACTION_BLOCK);
-
-    cfg.block_evidence = 46;
-    check_verdict(&l, NULL, -1, LR_ACTION_CHALLENGE);
+    /* only automation's 45 are evidence */
+    check_block_at_45(&l, &cfg.block_evidence);
 }
 
 
@@ -571,64 +575,35 @@ test_lists(void **state)
 static void
 test_lists_ignore_policy(void **state)
 {
+    size_t    i;
     lr_login  l;
+
+    static const struct {
+        int          tag, challenge, block, evidence;   /* cfg's */
+        unsigned     block_list, allow_list;            /* the login's */
+        const char  *reason;
+    } rows[] = {
+        { 30, 45, 1000, 1000, LR_LIST_COUNTRY, 0, "blocklist:country" },
+        { 0, 0, 0, 0, 0, LR_LIST_DEVICE, "allowlist:device" },
+    };
 
     (void) state;
 
-    base_login(&l);
-    cfg.block = 1000;
-    cfg.block_evidence = 1000;
-    l.block = LR_LIST_COUNTRY;
-    check_verdict(&l, NULL, -1, LR_ACTION_BLOCK);
+    for (i = 0; i < LR_NELEMS(rows); i++) {
+        cfg.tag = rows[i].tag;
+        cfg.challenge = rows[i].challenge;
+        cfg.block = rows[i].block;
+        cfg.block_evidence = rows[i].evidence;
 
-    cfg.tag = 0;
-    cfg.challenge = 0;
-    cfg.block = 0;
-    cfg.block_evidence = 0;
-    l.block = 0;
-    l.allow = LR_LIST_DEVICE;
-    check_verdict(&l, NULL, -1, LR_ACTION_ALLOW);
+        base_login(&l);
+        l.block = rows[i].block_list;
+        l.allow = rows[i].allow_list;
+        check_list(i, &l, rows[i].reason);
+    }
 }
 
 
 /* --- keys and learning --- */
-
-/*
- * Which counters a write counts the login in (incr) and clears (reset):
- * 1 for the login's key of that counter (never 0), 0 for none.
- */
-static void
-check_counters(const lr_writes *w, const lr_keys *k,
-    const int incr[LR_C_COUNT], const int reset[LR_C_COUNT])
-{
-    unsigned  i;
-    uint64_t  want_incr, want_reset;
-
-    for (i = 0; i < LR_C_COUNT; i++) {
-        want_incr = incr[i] ? k->counter[i] : 0;
-        want_reset = reset[i] ? k->counter[i] : 0;
-
-        if (w->incr[i] != want_incr || w->reset[i] != want_reset
-            || (incr[i] && want_incr == 0) || (reset[i] && want_reset == 0))
-        {
-            print_error("counter %u: incr %s, reset %s\n", i,
-                        w->incr[i] == 0 ? "none" : "a key",
-                        w->reset[i] == 0 ? "none" : "a key");
-        }
-
-        assert_true(w->incr[i] == want_incr);
-        assert_true(w->reset[i] == want_reset);
-
-        if (incr[i]) {
-            assert_true(w->incr[i] != 0);
-        }
-
-        if (reset[i]) {
-            assert_true(w->reset[i] != 0);
-        }
-    }
-}
-
 
 static void
 test_keys(void **state)
@@ -694,28 +669,71 @@ test_keys(void **state)
 }
 
 
+/* a set of counters, for check_counters */
+#define C(counter)  (1u << (counter))
+#define C_ALL       ((1u << LR_C_COUNT) - 1)
+
+
+/* What lr_engine_learn writes for l's outcome; *k gets l's keys. */
+static void
+writes_of(const lr_login *l, int success, lr_keys *k, lr_writes *w)
+{
+    lr_engine_keys(l, k);
+    lr_engine_learn(&cfg, l, k, success, w);
+}
+
+
+/*
+ * The counters a write counts the login in (incr) and clears (reset):
+ * for those in the set the login's key of that counter (never 0), for
+ * the others none. Every counter has the configured window and the
+ * login's member, whatever the outcome.
+ */
+static void
+check_counters(const lr_writes *w, const lr_keys *k, unsigned incr,
+    unsigned reset)
+{
+    unsigned  i;
+    uint64_t  want_incr, want_reset;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        assert_int_equal(w->window_s[i], cfg.window_s[i]);
+        assert_true(w->member[i] == k->member[i]);
+
+        want_incr = incr & C(i) ? k->counter[i] : 0;
+        want_reset = reset & C(i) ? k->counter[i] : 0;
+
+        if (w->incr[i] != want_incr || w->reset[i] != want_reset) {
+            print_error("counter %u: incr %s, reset %s\n", i,
+                        w->incr[i] == 0 ? "none" : "a key",
+                        w->reset[i] == 0 ? "none" : "a key");
+        }
+
+        assert_true(w->incr[i] == want_incr);
+        assert_true(w->reset[i] == want_reset);
+
+        if (incr & C(i)) {
+            assert_true(w->incr[i] != 0);
+        }
+
+        if (reset & C(i)) {
+            assert_true(w->reset[i] != 0);
+        }
+    }
+}
+
+
 static void
 test_learn_success(void **state)
 {
-    unsigned   i;
     lr_keys    k;
     lr_login   l;
     lr_writes  w;
 
-    /* distinct users per source count every attempt; a success is no
-     * failure, and clears the user's */
-    static const int  incr[LR_C_COUNT] = {
-        [LR_C_IP_USERS] = 1, [LR_C_DEVICE_USERS] = 1,
-    };
-    static const int  reset[LR_C_COUNT] = {
-        [LR_C_USER_FAILURES] = 1, [LR_C_IP_USER_FAILURES] = 1,
-    };
-
     (void) state;
 
     lr_t_login(&l, LR_T0 + 123);
-    lr_engine_keys(&l, &k);
-    lr_engine_learn(&cfg, &l, &k, 1, &w);
+    writes_of(&l, 1, &k, &w);
 
     assert_true(w.learn);
     assert_true(w.user == k.user);
@@ -726,12 +744,10 @@ test_learn_success(void **state)
     assert_int_equal(w.profile_values, 16);
     assert_true(w.profile_max_age_ms == 180LL * 86400 * 1000);
 
-    check_counters(&w, &k, incr, reset);
-
-    for (i = 0; i < LR_C_COUNT; i++) {
-        assert_int_equal(w.window_s[i], cfg.window_s[i]);
-        assert_true(w.member[i] == k.member[i]);
-    }
+    /* distinct users per source count every attempt; a success is no
+     * failure, and clears the user's */
+    check_counters(&w, &k, C(LR_C_IP_USERS) | C(LR_C_DEVICE_USERS),
+                   C(LR_C_USER_FAILURES) | C(LR_C_IP_USER_FAILURES));
 }
 
 
@@ -742,18 +758,14 @@ test_learn_failure(void **state)
     lr_login   l;
     lr_writes  w;
 
-    /* every counter counts a failure, none is cleared */
-    static const int  all[LR_C_COUNT] = { 1, 1, 1, 1, 1, 1 };
-    static const int  none[LR_C_COUNT];
-
     (void) state;
 
     lr_t_login(&l, LR_T0);
-    lr_engine_keys(&l, &k);
-    lr_engine_learn(&cfg, &l, &k, 0, &w);
+    writes_of(&l, 0, &k, &w);
 
+    /* every counter counts a failure, none is cleared */
     assert_false(w.learn);
-    check_counters(&w, &k, all, none);
+    check_counters(&w, &k, C_ALL, 0);
 }
 
 
@@ -766,26 +778,22 @@ test_learn_no_user(void **state)
     lr_login   l;
     lr_writes  w;
 
-    static const int  none[LR_C_COUNT];
-    static const int  ip_only[LR_C_COUNT] = { [LR_C_IP_FAILURES] = 1 };
-
     (void) state;
 
     lr_t_login(&l, LR_T0);
     l.user = NULL;
     l.device_id = NULL;
     l.fingerprint = NULL;
-    lr_engine_keys(&l, &k);
-    assert_true(k.user == 0);
 
-    lr_engine_learn(&cfg, &l, &k, 1, &w);
+    writes_of(&l, 1, &k, &w);
+    assert_true(k.user == 0);
     assert_false(w.learn);
     assert_true(w.user == 0);
-    check_counters(&w, &k, none, none);
+    check_counters(&w, &k, 0, 0);
 
-    lr_engine_learn(&cfg, &l, &k, 0, &w);
+    writes_of(&l, 0, &k, &w);
     assert_false(w.learn);
-    check_counters(&w, &k, ip_only, none);
+    check_counters(&w, &k, C(LR_C_IP_FAILURES), 0);
 }
 
 

@@ -45,90 +45,154 @@ test_all_known(void **state)
 }
 
 
+/* The browser hierarchy of lr_features.h, parent first; the network one
+ * is lr_t_network. */
+#define LEVELS  LR_NELEMS(lr_t_network)
+
+static const lr_feature  browser[LEVELS] = {
+    LR_F_DEVCLASS, LR_F_OS, LR_F_BROWSER, LR_F_UA
+};
+
+
+/*
+ * a and b agree on the levels of a hierarchy above first_new and differ
+ * from it down: a level includes its parents, so once one differs every
+ * level below it does. The report names the row (what) and the level.
+ */
+static void
+check_nesting(const char *what, const lr_features *a, const lr_features *b,
+    const lr_feature *levels, size_t first_new)
+{
+    size_t  i;
+    int     same;
+
+    for (i = 0; i < LEVELS; i++) {
+        same = a->v[levels[i]] == b->v[levels[i]];
+
+        if (same != (i < first_new)) {
+            print_error("%s: %s %s, want %s\n", what,
+                        lr_feature_name(levels[i]),
+                        same ? "the same" : "differs",
+                        i < first_new ? "the same" : "differs");
+        }
+
+        assert_int_equal(same, i < first_new);
+    }
+}
+
+
+/* Two addresses of alice's login and the first network level they
+ * differ at (LEVELS: none). */
+typedef struct {
+    const char  *a, *b;
+    size_t       first_new;
+} ip_pair;
+
+
+/* the features of alice's login from ip */
+static void
+ip_features(const char *ip, lr_features *f)
+{
+    lr_login  l;
+
+    lr_t_login(&l, LR_T0);
+    l.ip = ip;
+    features(&l, f);
+}
+
+
+static void
+check_ip_pairs(const ip_pair *rows, size_t n)
+{
+    size_t       i;
+    lr_features  a, b;
+
+    for (i = 0; i < n; i++) {
+        ip_features(rows[i].a, &a);
+        ip_features(rows[i].b, &b);
+        check_nesting(rows[i].b, &a, &b, lr_t_network, rows[i].first_new);
+    }
+}
+
+
 /* Two addresses in one /24 share country, ASN and prefix, not the IP;
  * another /24 shares country and ASN only. */
 static void
 test_ipv4_nesting(void **state)
 {
-    lr_login     l;
-    lr_features  a, b, c;
+    lr_features  a, c;
+
+    static const ip_pair  rows[] = {
+        { "203.0.113.7", "203.0.113.250", 3 },
+        { "203.0.113.7", "203.0.114.7", 2 },
+    };
 
     (void) state;
 
-    lr_t_login(&l, LR_T0);
-    l.ip = "203.0.113.7";
-    features(&l, &a);
-    l.ip = "203.0.113.250";
-    features(&l, &b);
-    l.ip = "203.0.114.7";
-    features(&l, &c);
-
-    assert_true(a.v[LR_F_COUNTRY] == b.v[LR_F_COUNTRY]);
-    assert_true(a.v[LR_F_ASN] == b.v[LR_F_ASN]);
-    assert_true(a.v[LR_F_PREFIX] == b.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_IP] != b.v[LR_F_IP]);
-
-    assert_true(a.v[LR_F_ASN] == c.v[LR_F_ASN]);
-    assert_true(a.v[LR_F_PREFIX] != c.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_IP] != c.v[LR_F_IP]);
+    check_ip_pairs(rows, LR_NELEMS(rows));
 
     /* the network does not touch the other features */
+    ip_features("203.0.113.7", &a);
+    ip_features("203.0.114.7", &c);
     assert_true(a.v[LR_F_UA] == c.v[LR_F_UA]);
     assert_true(a.v[LR_F_DEVICE] == c.v[LR_F_DEVICE]);
 }
 
 
 /* A level includes its parents: the same address announced by another
- * ASN, or geolocated to another country, is another prefix and IP. */
+ * ASN, or geolocated to another country, is another prefix and IP; so
+ * for the browser, device class > OS > family > family + major. */
 static void
 test_parents_included(void **state)
 {
+    size_t       i;
     lr_login     l;
     lr_features  a, b;
+
+    /* one part of alice's login changed (0, NULL: kept) */
+    static const struct {
+        const char        *what;
+        uint32_t           asn;
+        const char        *country;
+        int                major;
+        const char        *os;
+        const char        *device_class;
+        const lr_feature  *levels;
+        size_t             first_new;
+    } rows[] = {
+        { "asn", 4713, NULL, 0, NULL, NULL, lr_t_network, 1 },
+        { "country", 0, "KR", 0, NULL, NULL, lr_t_network, 0 },
+        { "major", 0, NULL, 121, NULL, NULL, browser, 3 },
+        { "os", 0, NULL, 0, "Linux", NULL, browser, 1 },
+        { "device class", 0, NULL, 0, NULL, "mobile", browser, 0 },
+    };
 
     (void) state;
 
     lr_t_login(&l, LR_T0);
     features(&l, &a);
 
-    l.geo.asn = 4713;
-    features(&l, &b);
-    assert_true(a.v[LR_F_COUNTRY] == b.v[LR_F_COUNTRY]);
-    assert_true(a.v[LR_F_ASN] != b.v[LR_F_ASN]);
-    assert_true(a.v[LR_F_PREFIX] != b.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_IP] != b.v[LR_F_IP]);
-
-    lr_t_login(&l, LR_T0);
-    lr_t_country(&l, "KR");
-    features(&l, &b);
-    assert_true(a.v[LR_F_COUNTRY] != b.v[LR_F_COUNTRY]);
-    assert_true(a.v[LR_F_ASN] != b.v[LR_F_ASN]);
-    assert_true(a.v[LR_F_PREFIX] != b.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_IP] != b.v[LR_F_IP]);
-
-    /* browser: device class > OS > family > family + major */
-    lr_t_login(&l, LR_T0);
-    l.ua.major = 121;
-    features(&l, &b);
-    assert_true(a.v[LR_F_DEVCLASS] == b.v[LR_F_DEVCLASS]);
-    assert_true(a.v[LR_F_OS] == b.v[LR_F_OS]);
-    assert_true(a.v[LR_F_BROWSER] == b.v[LR_F_BROWSER]);
-    assert_true(a.v[LR_F_UA] != b.v[LR_F_UA]);
-
-    lr_t_login(&l, LR_T0);
-    l.ua.os = "Linux";
-    features(&l, &b);
-    assert_true(a.v[LR_F_DEVCLASS] == b.v[LR_F_DEVCLASS]);
-    assert_true(a.v[LR_F_OS] != b.v[LR_F_OS]);
-    assert_true(a.v[LR_F_BROWSER] != b.v[LR_F_BROWSER]);
-    assert_true(a.v[LR_F_UA] != b.v[LR_F_UA]);
-
-    lr_t_login(&l, LR_T0);
-    l.ua.device_class = "mobile";
-    features(&l, &b);
-    assert_true(a.v[LR_F_DEVCLASS] != b.v[LR_F_DEVCLASS]);
-    assert_true(a.v[LR_F_BROWSER] != b.v[LR_F_BROWSER]);
-    assert_true(a.v[LR_F_UA] != b.v[LR_F_UA]);
+    for (i = 0; i < LR_NELEMS(rows); i++) {
+        lr_t_login(&l, LR_T0);
+        if (rows[i].asn) {
+            l.geo.asn = rows[i].asn;
+        }
+        if (rows[i].country) {
+            lr_t_country(&l, rows[i].country);
+        }
+        if (rows[i].major) {
+            l.ua.major = rows[i].major;
+        }
+        if (rows[i].os) {
+            l.ua.os = rows[i].os;
+        }
+        if (rows[i].device_class) {
+            l.ua.device_class = rows[i].device_class;
+        }
+        features(&l, &b);
+        check_nesting(rows[i].what, &a, &b, rows[i].levels,
+                      rows[i].first_new);
+    }
 }
 
 
@@ -137,22 +201,14 @@ test_parents_included(void **state)
 static void
 test_ipv6_nesting(void **state)
 {
-    lr_login     l;
-    lr_features  a, b, c;
+    static const ip_pair  rows[] = {
+        { "2001:db8:abcd:1::1", "2001:db8:abcd:ffff:1234::99", 3 },
+        { "2001:db8:abcd:1::1", "2001:db8:abce:1::1", 2 },
+    };
 
     (void) state;
 
-    lr_t_login(&l, LR_T0);
-    l.ip = "2001:db8:abcd:1::1";
-    features(&l, &a);
-    l.ip = "2001:db8:abcd:ffff:1234::99";
-    features(&l, &b);
-    l.ip = "2001:db8:abce:1::1";
-    features(&l, &c);
-
-    assert_true(a.v[LR_F_PREFIX] == b.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_IP] != b.v[LR_F_IP]);
-    assert_true(a.v[LR_F_PREFIX] != c.v[LR_F_PREFIX]);
+    check_ip_pairs(rows, LR_NELEMS(rows));
 }
 
 
@@ -253,21 +309,14 @@ test_ip_prefix(void **state)
 static void
 test_mapped_prefix(void **state)
 {
-    lr_login     l;
-    lr_features  a, b, c;
+    static const ip_pair  rows[] = {
+        { "::ffff:192.0.2.77", "::ffff:198.51.100.1", 2 },
+        { "::ffff:192.0.2.77", "192.0.2.1", 3 },
+    };
 
     (void) state;
 
-    lr_t_login(&l, LR_T0);
-    l.ip = "::ffff:192.0.2.77";
-    features(&l, &a);
-    l.ip = "::ffff:198.51.100.1";
-    features(&l, &b);
-    l.ip = "192.0.2.1";
-    features(&l, &c);
-
-    assert_true(a.v[LR_F_PREFIX] != b.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_PREFIX] == c.v[LR_F_PREFIX]);
+    check_ip_pairs(rows, LR_NELEMS(rows));
 }
 
 
@@ -276,21 +325,19 @@ test_mapped_prefix(void **state)
 static void
 test_bad_address(void **state)
 {
-    lr_login     l;
-    lr_features  a, b;
+    lr_features  a;
+
+    static const ip_pair  rows[] = {
+        { "not an address", "also not one", 3 },
+    };
 
     (void) state;
 
-    lr_t_login(&l, LR_T0);
-    l.ip = "not an address";
-    features(&l, &a);
+    ip_features("not an address", &a);
     assert_true(a.v[LR_F_PREFIX] != 0);
     assert_true(a.v[LR_F_IP] != 0);
 
-    l.ip = "also not one";
-    features(&l, &b);
-    assert_true(a.v[LR_F_PREFIX] == b.v[LR_F_PREFIX]);
-    assert_true(a.v[LR_F_IP] != b.v[LR_F_IP]);
+    check_ip_pairs(rows, LR_NELEMS(rows));
 }
 
 

@@ -9,33 +9,8 @@
 #include "lr_engine_test.h"
 
 
-static lr_memstate  *ms;
-static lr_state      st;
-
-
-static int
-setup(void **state)
-{
-    (void) state;
-
-    ms = lr_memstate_create();
-    assert_non_null(ms);
-    st = lr_memstate_state(ms);
-
-    return 0;
-}
-
-
-static int
-teardown(void **state)
-{
-    (void) state;
-
-    lr_memstate_destroy(ms);
-    ms = NULL;
-
-    return 0;
-}
+static lr_t_env  env;           /* a new store for each test */
+static lr_keys   u7;            /* the login most tests write and read */
 
 
 /* keys of a login: user u, feature values base + i, counter keys
@@ -58,12 +33,65 @@ keys_of(lr_keys *k, uint64_t u, uint64_t base)
 }
 
 
+static int
+setup(void **state)
+{
+    (void) state;
+
+    lr_t_env_init(&env);
+    keys_of(&u7, 7, 100);
+
+    return 0;
+}
+
+
+static int
+teardown(void **state)
+{
+    (void) state;
+
+    lr_t_env_free(&env);
+
+    return 0;
+}
+
+
 static void
 read_view(const lr_keys *k, int64_t now, lr_view *v)
 {
     /* garbage first: a read must set every field */
     memset(v, 0xa5, sizeof(*v));
-    assert_int_equal(st.read(st.impl, k, now, 180 * LR_T_DAY, v), 0);
+    assert_int_equal(env.st.read(env.st.impl, k, now, 180 * LR_T_DAY, v), 0);
+}
+
+
+/* the value of counter c for keys k, read at now */
+static uint32_t
+counter_at(const lr_keys *k, int64_t now, lr_counter c)
+{
+    lr_view  v;
+
+    read_view(k, now, &v);
+
+    return v.counter[c];
+}
+
+
+/* Every counter of v is want's, the report naming the first that is not;
+ * what says when. */
+static void
+check_counters(const char *what, const lr_view *v,
+    const uint32_t want[LR_C_COUNT])
+{
+    unsigned  i;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        if (v->counter[i] != want[i]) {
+            print_error("%s: counter %u is %u, want %u\n", what, i,
+                        v->counter[i], want[i]);
+        }
+        assert_int_equal(v->counter[i], want[i]);
+    }
 }
 
 
@@ -100,7 +128,7 @@ writes_incr(lr_writes *w, int64_t t, lr_counter c, uint64_t key,
 static void
 apply(const lr_writes *w)
 {
-    assert_int_equal(st.apply(st.impl, w), 0);
+    assert_int_equal(env.st.apply(env.st.impl, w), 0);
 }
 
 
@@ -111,19 +139,18 @@ test_empty_read(void **state)
     lr_keys   k;
     lr_view   v;
 
+    static const uint32_t  zero[LR_C_COUNT];
+
     (void) state;
 
-    keys_of(&k, 7, 100);
-    read_view(&k, LR_T0, &v);
+    read_view(&u7, LR_T0, &v);
 
     assert_null(v.profile);
     assert_true(v.pop_total == 0);
     for (i = 0; i < LR_F_COUNT; i++) {
         assert_true(v.pop[i] == 0);
     }
-    for (i = 0; i < LR_C_COUNT; i++) {
-        assert_int_equal(v.counter[i], 0);
-    }
+    check_counters("empty", &v, zero);
 
     /* no user, no feature values, no counter keys */
     memset(&k, 0, sizeof(k));
@@ -138,17 +165,16 @@ static void
 test_learn(void **state)
 {
     unsigned    i;
-    lr_keys     a, b, a2;
+    lr_keys     b, a2;
     lr_view     v;
     lr_writes   w;
 
     (void) state;
 
-    keys_of(&a, 7, 100);
-    writes_learn(&w, &a, LR_T0);
+    writes_learn(&w, &u7, LR_T0);
     apply(&w);
 
-    read_view(&a, LR_T0 + 1000, &v);
+    read_view(&u7, LR_T0 + 1000, &v);
     assert_non_null(v.profile);
     assert_int_equal(v.profile->successes, 1);
     assert_true(v.profile->last_ms == LR_T0);
@@ -177,9 +203,9 @@ test_learn(void **state)
     }
 
     /* user 7 again: 2 successes; a value nobody used counts 0 */
-    writes_learn(&w, &a, LR_T0 + 4000);
+    writes_learn(&w, &u7, LR_T0 + 4000);
     apply(&w);
-    a2 = a;
+    a2 = u7;
     a2.f.v[LR_F_IP] = 999;
     read_view(&a2, LR_T0 + 5000, &v);
     assert_int_equal(v.profile->successes, 2);
@@ -209,26 +235,27 @@ test_learn(void **state)
 static void
 test_no_learn(void **state)
 {
-    lr_keys    k;
+    unsigned   i;
     lr_view    v;
     lr_writes  w;
 
     (void) state;
 
-    keys_of(&k, 7, 100);
-    writes_learn(&w, &k, LR_T0);
-    w.learn = 0;
-    apply(&w);
-    read_view(&k, LR_T0, &v);
-    assert_null(v.profile);
-    assert_true(v.pop_total == 0);
+    /* i = 0: learn cleared; i = 1: no user, which is the first login
+     * the population counts */
+    for (i = 0; i < 2; i++) {
+        writes_learn(&w, &u7, LR_T0);
+        if (i == 0) {
+            w.learn = 0;
+        } else {
+            w.user = 0;
+        }
+        apply(&w);
 
-    writes_learn(&w, &k, LR_T0);
-    w.user = 0;
-    apply(&w);
-    read_view(&k, LR_T0, &v);
-    assert_null(v.profile);
-    assert_true(v.pop_total == 1);
+        read_view(&u7, LR_T0, &v);
+        assert_null(v.profile);
+        assert_true(v.pop_total == i);
+    }
 }
 
 
@@ -238,13 +265,24 @@ static void
 test_failures_and_reset(void **state)
 {
     unsigned   i;
-    lr_t_env   env;
     lr_login   l;
     lr_view    v;
 
+    /* 3 failures: every failure counter at 3, one distinct user */
+    static const uint32_t  failed[LR_C_COUNT] = {
+        [LR_C_IP_FAILURES] = 3, [LR_C_USER_FAILURES] = 3,
+        [LR_C_DEVICE_FAILURES] = 3, [LR_C_IP_USER_FAILURES] = 3,
+        [LR_C_IP_USERS] = 1, [LR_C_DEVICE_USERS] = 1,
+    };
+    /* then a success: the user's and the IP+user's cleared */
+    static const uint32_t  succeeded[LR_C_COUNT] = {
+        [LR_C_IP_FAILURES] = 3, [LR_C_USER_FAILURES] = 0,
+        [LR_C_DEVICE_FAILURES] = 3, [LR_C_IP_USER_FAILURES] = 0,
+        [LR_C_IP_USERS] = 1, [LR_C_DEVICE_USERS] = 1,
+    };
+
     (void) state;
 
-    lr_t_env_init(&env);
     lr_t_login(&l, LR_T0);
 
     for (i = 0; i < 3; i++) {
@@ -255,23 +293,14 @@ test_failures_and_reset(void **state)
     lr_t_read(&env, &l, &v);
     assert_null(v.profile);
     assert_true(v.pop_total == 0);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 3);
-    assert_int_equal(v.counter[LR_C_USER_FAILURES], 3);
-    assert_int_equal(v.counter[LR_C_DEVICE_FAILURES], 3);
-    assert_int_equal(v.counter[LR_C_IP_USER_FAILURES], 3);
-    assert_int_equal(v.counter[LR_C_IP_USERS], 1);
-    assert_int_equal(v.counter[LR_C_DEVICE_USERS], 1);
+    check_counters("after 3 failures", &v, failed);
 
     l.time_ms = LR_T0 + 5000;
     lr_t_learn(&env, &l, 1);
 
     lr_t_read(&env, &l, &v);
     assert_non_null(v.profile);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 3);
-    assert_int_equal(v.counter[LR_C_USER_FAILURES], 0);
-    assert_int_equal(v.counter[LR_C_DEVICE_FAILURES], 3);
-    assert_int_equal(v.counter[LR_C_IP_USER_FAILURES], 0);
-    assert_int_equal(v.counter[LR_C_IP_USERS], 1);
+    check_counters("after the success", &v, succeeded);
 
     /* counting starts again, in a new window */
     l.time_ms = LR_T0 + 6000;
@@ -286,8 +315,6 @@ test_failures_and_reset(void **state)
     lr_t_learn(&env, &l, 1);
     lr_t_read(&env, &l, &v);
     assert_int_equal(v.counter[LR_C_USER_FAILURES], 0);
-
-    lr_t_env_free(&env);
 }
 
 
@@ -296,15 +323,11 @@ test_failures_and_reset(void **state)
 static void
 test_window(void **state)
 {
-    lr_keys    k;
-    lr_view    v;
     lr_writes  w;
 
     (void) state;
 
-    keys_of(&k, 7, 100);
-
-    writes_incr(&w, LR_T0, LR_C_IP_FAILURES, k.counter[LR_C_IP_FAILURES],
+    writes_incr(&w, LR_T0, LR_C_IP_FAILURES, u7.counter[LR_C_IP_FAILURES],
                 60, 0);
     apply(&w);
     w.time_ms = LR_T0 + 30000;
@@ -312,23 +335,18 @@ test_window(void **state)
     w.time_ms = LR_T0 + 59999;
     apply(&w);
 
-    read_view(&k, LR_T0 + 59999, &v);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 3);
+    assert_int_equal(counter_at(&u7, LR_T0 + 59999, LR_C_IP_FAILURES), 3);
     /* the others are untouched */
-    assert_int_equal(v.counter[LR_C_USER_FAILURES], 0);
+    assert_int_equal(counter_at(&u7, LR_T0 + 59999, LR_C_USER_FAILURES), 0);
 
     /* the window opened at T0 ends at T0 + 60 s, whatever came later */
-    read_view(&k, LR_T0 + 60000, &v);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 0);
+    assert_int_equal(counter_at(&u7, LR_T0 + 60000, LR_C_IP_FAILURES), 0);
 
     w.time_ms = LR_T0 + 70000;
     apply(&w);
-    read_view(&k, LR_T0 + 70000, &v);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 1);
-    read_view(&k, LR_T0 + 129999, &v);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 1);
-    read_view(&k, LR_T0 + 130000, &v);
-    assert_int_equal(v.counter[LR_C_IP_FAILURES], 0);
+    assert_int_equal(counter_at(&u7, LR_T0 + 70000, LR_C_IP_FAILURES), 1);
+    assert_int_equal(counter_at(&u7, LR_T0 + 129999, LR_C_IP_FAILURES), 1);
+    assert_int_equal(counter_at(&u7, LR_T0 + 130000, LR_C_IP_FAILURES), 0);
 }
 
 
@@ -337,51 +355,42 @@ test_window(void **state)
 static void
 test_distinct(void **state)
 {
-    uint64_t   m;
-    lr_keys    k;
-    lr_view    v;
+    uint64_t   m, key;
     lr_writes  w;
 
     (void) state;
 
-    keys_of(&k, 7, 100);
+    key = u7.counter[LR_C_IP_USERS];
 
     for (m = 1; m <= 3; m++) {
-        writes_incr(&w, LR_T0 + (int64_t) m, LR_C_IP_USERS,
-                    k.counter[LR_C_IP_USERS], 3600, m);
+        writes_incr(&w, LR_T0 + (int64_t) m, LR_C_IP_USERS, key, 3600, m);
         apply(&w);
         apply(&w);
     }
 
-    writes_incr(&w, LR_T0 + 10, LR_C_IP_USERS, k.counter[LR_C_IP_USERS],
-                3600, 2);
+    writes_incr(&w, LR_T0 + 10, LR_C_IP_USERS, key, 3600, 2);
     apply(&w);
 
-    read_view(&k, LR_T0 + 100, &v);
-    assert_int_equal(v.counter[LR_C_IP_USERS], 3);
+    assert_int_equal(counter_at(&u7, LR_T0 + 100, LR_C_IP_USERS), 3);
 
     /* 40 distinct in all */
     for (m = 4; m <= 40; m++) {
-        writes_incr(&w, LR_T0 + 100 + (int64_t) m, LR_C_IP_USERS,
-                    k.counter[LR_C_IP_USERS], 3600, m);
+        writes_incr(&w, LR_T0 + 100 + (int64_t) m, LR_C_IP_USERS, key, 3600,
+                    m);
         apply(&w);
     }
 
-    read_view(&k, LR_T0 + 1000, &v);
-    assert_int_equal(v.counter[LR_C_IP_USERS], 40);
+    assert_int_equal(counter_at(&u7, LR_T0 + 1000, LR_C_IP_USERS), 40);
 
     /* the window (opened at T0 + 1 ms) ends: members are forgotten with
      * it; a millisecond before, member 1 is still counted */
-    writes_incr(&w, LR_T0 + 3600000, LR_C_IP_USERS,
-                k.counter[LR_C_IP_USERS], 3600, 1);
+    writes_incr(&w, LR_T0 + 3600000, LR_C_IP_USERS, key, 3600, 1);
     apply(&w);
-    read_view(&k, LR_T0 + 3600000, &v);
-    assert_int_equal(v.counter[LR_C_IP_USERS], 40);
+    assert_int_equal(counter_at(&u7, LR_T0 + 3600000, LR_C_IP_USERS), 40);
 
     w.time_ms = LR_T0 + 3600001;
     apply(&w);
-    read_view(&k, LR_T0 + 3600001, &v);
-    assert_int_equal(v.counter[LR_C_IP_USERS], 1);
+    assert_int_equal(counter_at(&u7, LR_T0 + 3600001, LR_C_IP_USERS), 1);
 }
 
 
@@ -389,22 +398,18 @@ test_distinct(void **state)
 static void
 test_reset_then_incr(void **state)
 {
-    lr_keys    k;
-    lr_view    v;
     lr_writes  w;
 
     (void) state;
 
-    keys_of(&k, 7, 100);
-    writes_incr(&w, LR_T0, LR_C_USER_FAILURES, k.counter[LR_C_USER_FAILURES],
-                3600, 0);
+    writes_incr(&w, LR_T0, LR_C_USER_FAILURES,
+                u7.counter[LR_C_USER_FAILURES], 3600, 0);
     apply(&w);
     apply(&w);
 
-    w.reset[LR_C_USER_FAILURES] = k.counter[LR_C_USER_FAILURES];
+    w.reset[LR_C_USER_FAILURES] = u7.counter[LR_C_USER_FAILURES];
     apply(&w);
-    read_view(&k, LR_T0 + 1, &v);
-    assert_int_equal(v.counter[LR_C_USER_FAILURES], 1);
+    assert_int_equal(counter_at(&u7, LR_T0 + 1, LR_C_USER_FAILURES), 1);
 }
 
 
@@ -412,20 +417,18 @@ test_reset_then_incr(void **state)
 static void
 test_read_ages(void **state)
 {
-    lr_keys    k;
     lr_view    v;
     lr_writes  w;
 
     (void) state;
 
-    keys_of(&k, 7, 100);
-    writes_learn(&w, &k, LR_T0);
+    writes_learn(&w, &u7, LR_T0);
     apply(&w);
 
-    read_view(&k, LR_T0 + 180 * LR_T_DAY, &v);
+    read_view(&u7, LR_T0 + 180 * LR_T_DAY, &v);
     assert_non_null(v.profile);
 
-    read_view(&k, LR_T0 + 181 * LR_T_DAY, &v);
+    read_view(&u7, LR_T0 + 181 * LR_T_DAY, &v);
     assert_null(v.profile);
 
     /* the population does not age */

@@ -18,11 +18,6 @@
 #include "lr_model.h"
 
 
-static const lr_feature  network[] = {
-    LR_F_COUNTRY, LR_F_ASN, LR_F_PREFIX, LR_F_IP
-};
-
-
 /* the user's habitual values: small numbers are good enough hashes */
 #define HOME_COUNTRY  11
 #define HOME_ASN      12
@@ -131,7 +126,7 @@ ratio(const lr_profile *p, const lr_view *view, const lr_features *f,
         lr_profile_counts(p, f, v.seen);
     }
 
-    return lr_model_log_ratio(p, &v, f, network, levels, alpha);
+    return lr_model_log_ratio(p, &v, f, lr_t_network, levels, alpha);
 }
 
 
@@ -352,7 +347,7 @@ test_no_opinion(void **state)
     assert_true(home_ratio(&h.f) > 1.0);
 
     /* no profile, an empty one */
-    assert_true(lr_model_log_ratio(NULL, &h.view, &h.f, network, 4, 1.0)
+    assert_true(lr_model_log_ratio(NULL, &h.view, &h.f, lr_t_network, 4, 1.0)
                 == 0.0);
     LR_NEAR(ratio(&empty, &h.view, &h.f, 4, 1.0), 0.0);
 

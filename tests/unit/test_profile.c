@@ -11,6 +11,20 @@
 #define MAX_AGE  (180 * LR_T_DAY)
 
 
+/* A success with feats(value), at time t. */
+typedef struct {
+    uint64_t  value;
+    int64_t   t;
+} sighting;
+
+
+/* What a profile should count of feats(value)'s value of a feature. */
+typedef struct {
+    uint64_t  value;
+    uint32_t  count;
+} value_count;
+
+
 /* features whose every level is value + the feature's index, so two
  * logins with different values differ at every level; device and
  * fingerprint absent (0) when value is odd */
@@ -40,11 +54,43 @@ learn(lr_profile *p, uint64_t value, int64_t t, uint32_t max_values)
 }
 
 
+/* learn() each sighting in turn */
+static void
+learn_all(lr_profile *p, const sighting *s, size_t n, uint32_t max_values)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        learn(p, s[i].value, s[i].t, max_values);
+    }
+}
+
+
 /* the count of feats(value)'s value of a feature */
 static uint32_t
 count(const lr_profile *p, lr_feature feature, uint64_t value)
 {
     return lr_profile_count(p, feature, value * 100 + feature + 1);
+}
+
+
+/* count() of each row's value is the row's count; the report names the
+ * row that is not. */
+static void
+check_counts(const lr_profile *p, lr_feature feature,
+    const value_count *rows, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (count(p, feature, rows[i].value) != rows[i].count) {
+            print_error("row %zu: %s of value %llu counts %u, want %u\n", i,
+                        lr_feature_name(feature),
+                        (unsigned long long) rows[i].value,
+                        count(p, feature, rows[i].value), rows[i].count);
+        }
+        assert_int_equal(count(p, feature, rows[i].value), rows[i].count);
+    }
 }
 
 
@@ -72,19 +118,19 @@ test_learn_counts(void **state)
 {
     lr_profile  p;
 
+    static const sighting  seen[] = {
+        { 2, LR_T0 }, { 2, LR_T0 + 1000 }, { 4, LR_T0 + 2000 },
+    };
+    static const value_count  ips[] = { { 2, 2 }, { 4, 1 }, { 6, 0 } };
+
     (void) state;
 
     memset(&p, 0, sizeof(p));
-
-    learn(&p, 2, LR_T0, 16);
-    learn(&p, 2, LR_T0 + 1000, 16);
-    learn(&p, 4, LR_T0 + 2000, 16);
+    learn_all(&p, seen, LR_NELEMS(seen), 16);
 
     assert_int_equal(p.successes, 3);
     assert_int_equal(p.n[LR_F_IP], 2);
-    assert_int_equal(count(&p, LR_F_IP, 2), 2);
-    assert_int_equal(count(&p, LR_F_IP, 4), 1);
-    assert_int_equal(count(&p, LR_F_IP, 6), 0);
+    check_counts(&p, LR_F_IP, ips, LR_NELEMS(ips));
     assert_int_equal(count(&p, LR_F_DEVICE, 2), 2);
     assert_int_equal(lr_profile_total(&p, LR_F_IP), 3);
     assert_int_equal(lr_profile_total(&p, LR_F_COUNTRY), 3);
@@ -159,41 +205,41 @@ test_eviction(void **state)
 {
     lr_profile  p;
 
+    /* A=2 (t1), B=4 (t2), C=6 (t3), A again (t4), C again (t5) */
+    static const sighting  seen[] = {
+        { 2, LR_T0 + 1 }, { 4, LR_T0 + 2 }, { 6, LR_T0 + 3 },
+        { 2, LR_T0 + 4 }, { 6, LR_T0 + 5 },
+    };
+    static const value_count  abc[] = { { 2, 2 }, { 4, 1 }, { 6, 2 } };
+    /* D=8: B is the least recently seen (t2), though not the least
+     * counted alone */
+    static const value_count  acd[] = {
+        { 4, 0 }, { 2, 2 }, { 6, 2 }, { 8, 1 },
+    };
+    /* B comes back: it starts again from 1, and A (t4) makes room */
+    static const value_count  bcd[] = {
+        { 4, 1 }, { 2, 0 }, { 6, 2 }, { 8, 1 },
+    };
+
     (void) state;
 
     memset(&p, 0, sizeof(p));
 
-    /* A=2 (t1), B=4 (t2), C=6 (t3), A again (t4) */
-    learn(&p, 2, LR_T0 + 1, 3);
-    learn(&p, 4, LR_T0 + 2, 3);
-    learn(&p, 6, LR_T0 + 3, 3);
-    learn(&p, 2, LR_T0 + 4, 3);
-    learn(&p, 6, LR_T0 + 5, 3);
+    learn_all(&p, seen, LR_NELEMS(seen), 3);
     assert_int_equal(p.n[LR_F_IP], 3);
-    assert_int_equal(count(&p, LR_F_IP, 2), 2);
-    assert_int_equal(count(&p, LR_F_IP, 4), 1);
-    assert_int_equal(count(&p, LR_F_IP, 6), 2);
+    check_counts(&p, LR_F_IP, abc, LR_NELEMS(abc));
 
-    /* D=8: B is the least recently seen (t2), though not the least
-     * counted alone */
     learn(&p, 8, LR_T0 + 6, 3);
     assert_int_equal(p.n[LR_F_IP], 3);
-    assert_int_equal(count(&p, LR_F_IP, 4), 0);
-    assert_int_equal(count(&p, LR_F_IP, 2), 2);
-    assert_int_equal(count(&p, LR_F_IP, 6), 2);
-    assert_int_equal(count(&p, LR_F_IP, 8), 1);
+    check_counts(&p, LR_F_IP, acd, LR_NELEMS(acd));
     assert_int_equal(p.successes, 6);
 
     /* every feature is bounded alike */
     assert_int_equal(p.n[LR_F_COUNTRY], 3);
     assert_int_equal(count(&p, LR_F_COUNTRY, 4), 0);
 
-    /* B comes back: it starts again from 1, and A (t4) makes room */
     learn(&p, 4, LR_T0 + 7, 3);
-    assert_int_equal(count(&p, LR_F_IP, 4), 1);
-    assert_int_equal(count(&p, LR_F_IP, 2), 0);
-    assert_int_equal(count(&p, LR_F_IP, 6), 2);
-    assert_int_equal(count(&p, LR_F_IP, 8), 1);
+    check_counts(&p, LR_F_IP, bcd, LR_NELEMS(bcd));
 }
 
 
@@ -205,6 +251,10 @@ test_eviction_bound(void **state)
     uint64_t    v;
     lr_profile  p;
 
+    static const value_count  ips[] = {
+        { 2 * 24, 0 }, { 2 * 25, 1 }, { 2 * 40, 1 },
+    };
+
     (void) state;
 
     memset(&p, 0, sizeof(p));
@@ -215,9 +265,7 @@ test_eviction_bound(void **state)
     }
 
     assert_int_equal(p.n[LR_F_IP], LR_PROFILE_VALUES);
-    assert_int_equal(count(&p, LR_F_IP, 2 * 24), 0);
-    assert_int_equal(count(&p, LR_F_IP, 2 * 25), 1);
-    assert_int_equal(count(&p, LR_F_IP, 2 * 40), 1);
+    check_counts(&p, LR_F_IP, ips, LR_NELEMS(ips));
     assert_int_equal(lr_profile_total(&p, LR_F_IP), LR_PROFILE_VALUES);
     assert_int_equal(p.successes, 40);
 }
@@ -229,13 +277,17 @@ test_expire(void **state)
 {
     lr_profile  p;
 
+    /* A twice (last at T0 + 1 s), B on day 10, C on day 20 */
+    static const sighting  seen[] = {
+        { 2, LR_T0 }, { 2, LR_T0 + 1000 }, { 4, LR_T0 + 10 * LR_T_DAY },
+        { 6, LR_T0 + 20 * LR_T_DAY },
+    };
+    static const value_count  bc[] = { { 2, 0 }, { 4, 1 }, { 6, 1 } };
+
     (void) state;
 
     memset(&p, 0, sizeof(p));
-    learn(&p, 2, LR_T0, 16);
-    learn(&p, 2, LR_T0 + 1000, 16);
-    learn(&p, 4, LR_T0 + 10 * LR_T_DAY, 16);
-    learn(&p, 6, LR_T0 + 20 * LR_T_DAY, 16);
+    learn_all(&p, seen, LR_NELEMS(seen), 16);
     assert_int_equal(p.successes, 4);
 
     /* A (last seen at T0 + 1 s) is exactly max_age old: kept */
@@ -245,11 +297,9 @@ test_expire(void **state)
 
     /* a millisecond later A is gone, with both its logins */
     lr_profile_expire(&p, LR_T0 + 1001 + MAX_AGE, MAX_AGE);
-    assert_int_equal(count(&p, LR_F_IP, 2), 0);
+    check_counts(&p, LR_F_IP, bc, LR_NELEMS(bc));
     assert_int_equal(count(&p, LR_F_COUNTRY, 2), 0);
     assert_int_equal(count(&p, LR_F_DEVICE, 2), 0);
-    assert_int_equal(count(&p, LR_F_IP, 4), 1);
-    assert_int_equal(count(&p, LR_F_IP, 6), 1);
     assert_int_equal(p.n[LR_F_IP], 2);
     assert_int_equal(p.n[LR_F_COUNTRY], 2);
     assert_int_equal(p.successes, 2);
@@ -287,12 +337,15 @@ test_expire_last_seen(void **state)
 {
     lr_profile  p, before;
 
+    /* A on day 0 and day 100, B on day 1 */
+    static const sighting  seen[] = {
+        { 2, LR_T0 }, { 4, LR_T0 + LR_T_DAY }, { 2, LR_T0 + 100 * LR_T_DAY },
+    };
+
     (void) state;
 
     memset(&p, 0, sizeof(p));
-    learn(&p, 2, LR_T0, 16);
-    learn(&p, 4, LR_T0 + LR_T_DAY, 16);
-    learn(&p, 2, LR_T0 + 100 * LR_T_DAY, 16);
+    learn_all(&p, seen, LR_NELEMS(seen), 16);
 
     memcpy(&before, &p, sizeof(p));
     lr_profile_expire(&p, LR_T0 + 150 * LR_T_DAY, MAX_AGE);
@@ -321,12 +374,29 @@ test_late_success(void **state)
 {
     lr_profile  p;
 
+    static const sighting  a[] = {
+        { 2, LR_T0 }, { 2, LR_T0 + 100 * LR_T_DAY },
+        { 2, LR_T0 + 10 * LR_T_DAY },                   /* late */
+    };
+    /* B (day 150), A (day 170), C (day 160, reported late but new), A
+     * again reported late (day 120): A stays last seen on day 170, so D
+     * evicts B, the least recently seen, not A */
+    static const sighting  bacad[] = {
+        { 4, LR_T0 + 150 * LR_T_DAY }, { 2, LR_T0 + 170 * LR_T_DAY },
+        { 6, LR_T0 + 160 * LR_T_DAY }, { 2, LR_T0 + 120 * LR_T_DAY },
+        { 8, LR_T0 + 180 * LR_T_DAY },
+    };
+    static const value_count  acd[] = {
+        { 4, 0 },       /* day 150: oldest */
+        { 2, 5 },       /* day 170 */
+        { 6, 1 },
+        { 8, 1 },
+    };
+
     (void) state;
 
     memset(&p, 0, sizeof(p));
-    learn(&p, 2, LR_T0, 3);
-    learn(&p, 2, LR_T0 + 100 * LR_T_DAY, 3);
-    learn(&p, 2, LR_T0 + 10 * LR_T_DAY, 3);      /* late */
+    learn_all(&p, a, LR_NELEMS(a), 3);
     assert_int_equal(count(&p, LR_F_IP, 2), 3);
     assert_true(last_seen(&p, LR_F_IP, 2) == LR_T0 + 100 * LR_T_DAY);
 
@@ -334,18 +404,8 @@ test_late_success(void **state)
     lr_profile_expire(&p, LR_T0 + 200 * LR_T_DAY, MAX_AGE);
     assert_int_equal(count(&p, LR_F_IP, 2), 3);
 
-    /* B (day 150), A (day 170), C (day 160, reported late but new),
-     * A again reported late (day 120): A stays last seen on day 170, so
-     * D evicts B, the least recently seen, not A */
-    learn(&p, 4, LR_T0 + 150 * LR_T_DAY, 3);
-    learn(&p, 2, LR_T0 + 170 * LR_T_DAY, 3);
-    learn(&p, 6, LR_T0 + 160 * LR_T_DAY, 3);     /* late, new */
-    learn(&p, 2, LR_T0 + 120 * LR_T_DAY, 3);     /* late */
-    learn(&p, 8, LR_T0 + 180 * LR_T_DAY, 3);
-    assert_int_equal(count(&p, LR_F_IP, 4), 0);  /* day 150: oldest */
-    assert_int_equal(count(&p, LR_F_IP, 2), 5);  /* day 170 */
-    assert_int_equal(count(&p, LR_F_IP, 6), 1);
-    assert_int_equal(count(&p, LR_F_IP, 8), 1);
+    learn_all(&p, bacad, LR_NELEMS(bacad), 3);
+    check_counts(&p, LR_F_IP, acd, LR_NELEMS(acd));
 }
 
 
@@ -353,40 +413,33 @@ test_late_success(void **state)
 static void
 test_expire_store(void **state)
 {
-    lr_t_env    env;
-    lr_login    l;
-    lr_view     view;
-    lr_verdict  v;
+    unsigned     i;
+    lr_t_env    *env = *state;
+    lr_login     l;
+    lr_verdict   v;
 
-    (void) state;
-
-    lr_t_env_init(&env);
+    /* two successes, an hour apart */
     lr_t_login(&l, LR_T0);
-    lr_t_learn(&env, &l, 1);
-    l.time_ms = LR_T0 + LR_T_HOUR;
-    lr_t_learn(&env, &l, 1);
+    for (i = 0; i < 2; i++) {
+        l.time_ms = LR_T0 + i * LR_T_HOUR;
+        lr_t_learn(env, &l, 1);
+    }
 
     l.time_ms = LR_T0 + 179 * LR_T_DAY;
-    lr_t_read(&env, &l, &view);
-    assert_non_null(view.profile);
-    assert_int_equal(view.profile->successes, 2);
+    assert_int_equal(lr_t_successes(env, &l), 2);
 
+    /* aged out: no profile at all */
     l.time_ms = LR_T0 + 200 * LR_T_DAY;
-    lr_t_read(&env, &l, &view);
-    assert_null(view.profile);
+    assert_int_equal(lr_t_successes(env, &l), -1);
 
     /* nothing learnt: nothing is new */
     l.ip = "198.51.100.1";
-    lr_t_score(&env, &l, &v);
+    lr_t_score(env, &l, &v);
     assert_false(lr_t_has(&v, "new_ip"));
 
     /* learning again starts a new history */
-    lr_t_learn(&env, &l, 1);
-    lr_t_read(&env, &l, &view);
-    assert_non_null(view.profile);
-    assert_int_equal(view.profile->successes, 1);
-
-    lr_t_env_free(&env);
+    lr_t_learn(env, &l, 1);
+    assert_int_equal(lr_t_successes(env, &l), 1);
 }
 
 
@@ -401,7 +454,8 @@ main(void)
         cmocka_unit_test(test_expire),
         cmocka_unit_test(test_expire_last_seen),
         cmocka_unit_test(test_late_success),
-        cmocka_unit_test(test_expire_store),
+        cmocka_unit_test_setup_teardown(test_expire_store, lr_t_env_setup,
+                                        lr_t_env_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1004,6 +1004,8 @@ test_evidence(void **state)
     t.cfg.expect_telemetry = 1;
 
     for (r = 0; r < LR_RULE_COUNT; r++) {
+        assert_int_equal(rules[r].rule, r);     /* rules[] is in order */
+
         l = t.l;
         memset(&view, 0, sizeof(view));
         view.profile = &t.p;
@@ -1092,20 +1094,20 @@ main(void)
         cmocka_unit_test_setup(test_impossible_travel_unknown_last, setup),
         cmocka_unit_test_setup(test_counter_limits, setup),
         cmocka_unit_test_setup(test_counter_keys, setup),
-        cmocka_unit_test_setup_teardown(test_ip_failures_window, store_setup,
-                                        store_teardown),
-        cmocka_unit_test_setup_teardown(test_user_failures_window, store_setup,
-                                        store_teardown),
-        cmocka_unit_test_setup_teardown(test_device_failures_window, store_setup,
-                                        store_teardown),
-        cmocka_unit_test_setup_teardown(test_ip_user_failures_window, store_setup,
-                                        store_teardown),
-        cmocka_unit_test_setup_teardown(test_success_resets, store_setup,
-                                        store_teardown),
-        cmocka_unit_test_setup_teardown(test_ip_many_users, store_setup,
-                                        store_teardown),
-        cmocka_unit_test_setup_teardown(test_device_many_users, store_setup,
-                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_ip_failures_window,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_user_failures_window,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_device_failures_window,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_ip_user_failures_window,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_success_resets,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_ip_many_users,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_device_many_users,
+                                        store_setup, store_teardown),
         cmocka_unit_test_setup(test_automation, setup),
         cmocka_unit_test_setup(test_no_telemetry, setup),
         cmocka_unit_test_setup(test_tokens, setup),
