@@ -219,6 +219,7 @@ class Nginx:
     def __init__(self, tmp, http, server, upstream_port, workers=2):
         self.dir = tmp
         self.port = free_port()
+        self.port2 = free_port()        # @PORT2@, for a second listener
         os.makedirs(os.path.join(tmp, "logs"), exist_ok=True)
         os.makedirs(os.path.join(tmp, "tmp"), exist_ok=True)
         # the workers ("nobody") may not reach the checkout: give them a copy
@@ -232,6 +233,7 @@ class Nginx:
                            access_format=ACCESS_FORMAT, http=http,
                            server=server, upstream=upstream_port, port=self.port)
         text = text.replace("@DIR@", self.dir).replace("@GEOIP@", self.dir + "/geoip")
+        text = text.replace("@PORT2@", str(self.port2))
         with open(self.conf, "w") as f:
             f.write(text)
 

@@ -2,6 +2,7 @@
 never at the cost of other requests."""
 
 import socket
+import subprocess
 import threading
 import time
 
@@ -109,23 +110,16 @@ def test_expect_100_continue(login_nginx, upstream):
 def test_http2_login_in_several_data_frames(nginx_factory, upstream):
     """h2c: the body arrives in DATA frames (curl sends at most 16 KB a
     frame); the module reads it the same way as over HTTP/1.1."""
-    import subprocess
     n = nginx_factory(server="""
         listen 127.0.0.1:@PORT2@ http2;
         location = /login { login_risk on; login_risk_body_limit 64k;
             login_risk_alert_log @DIR@/logs/alert.log; proxy_pass http://app; }
-    """, start=False)
-    port2 = n.port + 1 if n.port < 65000 else n.port - 1
-    with open(n.conf) as f:
-        text = f.read().replace("@PORT2@", str(port2))
-    with open(n.conf, "w") as f:
-        f.write(text)
-    n.start()
+    """)
     body = "padding=" + "p" * 40000 + "&username=%EF%BC%A8%EF%BC%92&password=x"
     out = subprocess.run(["curl", "-s", "--http2-prior-knowledge", "-o", "/dev/null",
                           "-w", "%{http_version} %{http_code}",
                           "-H", "Content-Type: application/x-www-form-urlencoded",
-                          "--data-binary", body, "http://127.0.0.1:%d/login" % port2],
+                          "--data-binary", body, "http://127.0.0.1:%d/login" % n.port2],
                          capture_output=True, text=True, timeout=20)
     assert out.stdout == "2 200", out
     req = upstream.next()
