@@ -60,7 +60,7 @@ def test_slow_body_does_not_block_other_requests(nginx_factory, upstream):
 
     def slow():
         result["raw"] = n.raw([head, body[:5], body[5:15], body[15:]],
-                              pauses={1: 0.5, 2: 0.5, 3: 0.5})
+                              pauses={1: 1.0, 2: 1.0, 3: 1.0})
 
     t = threading.Thread(target=slow)
     t.start()
