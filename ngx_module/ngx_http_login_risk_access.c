@@ -79,6 +79,7 @@ ngx_http_login_risk_access_handler(ngx_http_request_t *r)
     }
 
     ctx->alert_log = llcf->alert_log;
+    ctx->llcf = llcf;
 
     type = ngx_http_login_risk_body_type(r);
 
@@ -169,6 +170,18 @@ ngx_http_login_risk_body_handler(ngx_http_request_t *r)
 
     rc = ngx_http_login_risk_judge(r, ctx);
 
+    if (rc == NGX_DECLINED) {
+        rc = ngx_http_login_risk_lookup(r, ctx);
+
+        if (rc == NGX_AGAIN) {
+            /* the Redis reply or the timeout resumes the request */
+            r->write_event_handler = ngx_http_request_empty_handler;
+            return;
+        }
+
+        rc = ngx_http_login_risk_decide(r, ctx);
+    }
+
     ctx->done = 1;
 
     if (rc != NGX_DECLINED) {
@@ -211,9 +224,7 @@ ngx_http_login_risk_judge(ngx_http_request_t *r,
         return rc;
     }
 
-    if (ngx_http_login_risk_describe(r, ctx) != NGX_OK
-        || ngx_http_login_risk_set_headers(r, ctx) != NGX_OK)
-    {
+    if (ngx_http_login_risk_describe(r, ctx) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

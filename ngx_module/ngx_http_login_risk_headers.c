@@ -129,7 +129,11 @@ ngx_http_login_risk_set_headers(ngx_http_request_t *r,
         { "X-Login-Risk-UA-Family", ctx->login.ua.family, 0 },
         { "X-Login-Risk-OS", ctx->login.ua.os, 0 },
         { "X-Login-Risk-Device-Class", ctx->login.ua.device_class, 0 },
-        { "X-Login-Risk-Reasons", ctx->reasons, 0 }
+        { "X-Login-Risk-Reasons", ctx->reasons, 0 },
+        { "X-Login-Risk-Score", ctx->score, 0 },
+        { "X-Login-Risk-Action", ctx->scored
+                                 ? lr_action_name(ctx->enforced) : "", 0 },
+        { "X-Login-Risk-Ticket", ctx->ticket ? ctx->ticket : "", 0 }
     };
 
     for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {

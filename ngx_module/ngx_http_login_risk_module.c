@@ -27,6 +27,25 @@ static char *ngx_http_login_risk_geoip(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_login_risk_alert_log(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_login_risk_redis(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_login_risk_read_password(ngx_conf_t *cf,
+    ngx_str_t *file, ngx_str_t *password);
+static char *ngx_http_login_risk_prefix(ngx_conf_t *cf, void *post,
+    void *data);
+static char *ngx_http_login_risk_secret_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_login_risk_thresholds(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_login_risk_limit(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_login_risk_challenge(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_login_risk_success(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_login_risk_merge_engine(ngx_conf_t *cf,
+    ngx_http_login_risk_loc_conf_t *prev,
+    ngx_http_login_risk_loc_conf_t *conf);
 static ngx_int_t ngx_http_login_risk_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_login_risk_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_login_risk_init_process(ngx_cycle_t *cycle);
@@ -42,6 +61,38 @@ static ngx_conf_post_t  ngx_http_login_risk_user_field_post =
     { ngx_http_login_risk_user_field };
 static ngx_conf_post_t  ngx_http_login_risk_body_limit_post =
     { ngx_http_login_risk_body_limit };
+static ngx_conf_post_t  ngx_http_login_risk_prefix_post =
+    { ngx_http_login_risk_prefix };
+
+
+static ngx_conf_enum_t  ngx_http_login_risk_on_error_values[] = {
+    { ngx_string("allow"), LR_ACTION_ALLOW },
+    { ngx_string("block"), LR_ACTION_BLOCK },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_login_risk_mode_values[] = {
+    { ngx_string("enforce"), NGX_HTTP_LOGIN_RISK_MODE_ENFORCE },
+    { ngx_string("monitor"), NGX_HTTP_LOGIN_RISK_MODE_MONITOR },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_num_bounds_t  ngx_http_login_risk_block_status_bounds = {
+    ngx_conf_check_num_bounds, 400, 599
+};
+
+
+/* the counters login_risk_limit names, in lr_counter order */
+static ngx_str_t  ngx_http_login_risk_counters[LR_C_COUNT] = {
+    ngx_string("ip_failures"),
+    ngx_string("user_failures"),
+    ngx_string("device_failures"),
+    ngx_string("ip_user_failures"),
+    ngx_string("ip_users"),
+    ngx_string("device_users")
+};
 
 
 static ngx_command_t  ngx_http_login_risk_commands[] = {
@@ -86,6 +137,76 @@ static ngx_command_t  ngx_http_login_risk_commands[] = {
       ngx_http_login_risk_geoip,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_login_risk_main_conf_t, geoip_asn),
+      NULL },
+
+    { ngx_string("login_risk_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_login_risk_redis,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_prefix"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_main_conf_t, prefix),
+      &ngx_http_login_risk_prefix_post },
+
+    { ngx_string("login_risk_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_login_risk_secret_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_on_error"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_loc_conf_t, on_error),
+      &ngx_http_login_risk_on_error_values },
+
+    { ngx_string("login_risk_mode"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_loc_conf_t, mode),
+      &ngx_http_login_risk_mode_values },
+
+    { ngx_string("login_risk_thresholds"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_login_risk_thresholds,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE23,
+      ngx_http_login_risk_limit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_block_status"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_loc_conf_t, block_status),
+      &ngx_http_login_risk_block_status_bounds },
+
+    { ngx_string("login_risk_challenge"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_login_risk_challenge,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_success"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_login_risk_success,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
       ngx_null_command
@@ -144,6 +265,7 @@ ngx_http_login_risk_create_main_conf(ngx_conf_t *cf)
      */
 
     lmcf->request_id_index = NGX_ERROR;
+    lr_config_default(&lmcf->engine);
 
     return lmcf;
 }
@@ -152,6 +274,7 @@ ngx_http_login_risk_create_main_conf(ngx_conf_t *cf)
 static void *
 ngx_http_login_risk_create_loc_conf(ngx_conf_t *cf)
 {
+    ngx_uint_t                       i;
     ngx_http_login_risk_loc_conf_t  *conf;
 
     conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_login_risk_loc_conf_t));
@@ -163,11 +286,28 @@ ngx_http_login_risk_create_loc_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     conf->user_field = { 0, NULL };
+     *     conf->challenge_uri = { 0, NULL };
+     *     conf->success_header = { 0, NULL };
+     *     conf->success_value = { 0, NULL };
      */
 
     conf->enable = NGX_CONF_UNSET;
     conf->body_limit = NGX_CONF_UNSET_SIZE;
     conf->alert_log = NGX_CONF_UNSET_PTR;
+    conf->tag = NGX_CONF_UNSET;
+    conf->challenge = NGX_CONF_UNSET;
+    conf->block = NGX_CONF_UNSET;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        conf->limit[i] = NGX_CONF_UNSET;
+        conf->window[i] = NGX_CONF_UNSET;
+    }
+
+    conf->on_error = NGX_CONF_UNSET_UINT;
+    conf->block_status = NGX_CONF_UNSET_UINT;
+    conf->challenge_mode = NGX_CONF_UNSET_UINT;
+    conf->mode = NGX_CONF_UNSET_UINT;
+    conf->success_status = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -184,6 +324,89 @@ ngx_http_login_risk_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_size_value(conf->body_limit, prev->body_limit,
                               16 * 1024);
     ngx_conf_merge_ptr_value(conf->alert_log, prev->alert_log, NULL);
+
+    ngx_conf_merge_uint_value(conf->on_error, prev->on_error, LR_ACTION_ALLOW);
+    ngx_conf_merge_uint_value(conf->block_status, prev->block_status,
+                              NGX_HTTP_FORBIDDEN);
+    ngx_conf_merge_uint_value(conf->mode, prev->mode,
+                              NGX_HTTP_LOGIN_RISK_MODE_ENFORCE);
+
+    if (conf->challenge_mode == NGX_CONF_UNSET_UINT) {
+        conf->challenge_mode = prev->challenge_mode;
+        conf->challenge_uri = prev->challenge_uri;
+    }
+
+    if (conf->challenge_mode == NGX_CONF_UNSET_UINT) {
+        conf->challenge_mode = NGX_HTTP_LOGIN_RISK_CHALLENGE_PASS;
+    }
+
+    if (conf->success_status == NGX_CONF_UNSET_PTR
+        && conf->success_header.len == 0)
+    {
+        conf->success_status = prev->success_status;
+        conf->success_header = prev->success_header;
+        conf->success_value = prev->success_value;
+    }
+
+    if (conf->success_status == NGX_CONF_UNSET_PTR) {
+        conf->success_status = NULL;
+    }
+
+    return ngx_http_login_risk_merge_engine(cf, prev, conf);
+}
+
+
+/* The engine's settings: the defaults, then what the location says. */
+
+static char *
+ngx_http_login_risk_merge_engine(ngx_conf_t *cf,
+    ngx_http_login_risk_loc_conf_t *prev,
+    ngx_http_login_risk_loc_conf_t *conf)
+{
+    ngx_uint_t                        i;
+    ngx_http_login_risk_main_conf_t  *lmcf;
+
+    lr_config_default(&conf->engine);
+
+    ngx_conf_merge_value(conf->tag, prev->tag, conf->engine.tag);
+    ngx_conf_merge_value(conf->challenge, prev->challenge,
+                         conf->engine.challenge);
+    ngx_conf_merge_value(conf->block, prev->block, conf->engine.block);
+
+    if (!(conf->tag <= conf->challenge && conf->challenge <= conf->block)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "login_risk_thresholds: need tag <= challenge <= "
+                           "block, got tag=%i challenge=%i block=%i",
+                           conf->tag, conf->challenge, conf->block);
+        return NGX_CONF_ERROR;
+    }
+
+    conf->engine.tag = (int) conf->tag;
+    conf->engine.challenge = (int) conf->challenge;
+    conf->engine.block = (int) conf->block;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        ngx_conf_merge_value(conf->limit[i], prev->limit[i],
+                             (ngx_int_t) conf->engine.limit[i]);
+        ngx_conf_merge_value(conf->window[i], prev->window[i],
+                             (ngx_int_t) conf->engine.window_s[i]);
+
+        conf->engine.limit[i] = (uint32_t) conf->limit[i];
+        conf->engine.window_s[i] = (uint32_t) conf->window[i];
+    }
+
+    if (conf->challenge_mode == NGX_HTTP_LOGIN_RISK_CHALLENGE_REDIRECT) {
+        lmcf = ngx_http_conf_get_module_main_conf(cf,
+                                                  ngx_http_login_risk_module);
+
+        if (lmcf->secret_file.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"login_risk_challenge redirect\" needs "
+                               "\"login_risk_secret_file\" to sign its "
+                               "tickets");
+            return NGX_CONF_ERROR;
+        }
+    }
 
     return NGX_CONF_OK;
 }
@@ -322,6 +545,584 @@ ngx_http_login_risk_alert_log(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * login_risk_redis ADDRESS [db=N] [password=S | password_file=F]
+ *     [timeout=T] [connect_timeout=T];
+ * A host name is resolved here, once: connecting must never wait on DNS.
+ */
+
+static char *
+ngx_http_login_risk_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_login_risk_main_conf_t  *lmcf = conf;
+
+    u_char                            *p;
+    ngx_int_t                          n;
+    ngx_str_t                         *value, s, file;
+    ngx_url_t                          u;
+    ngx_uint_t                         i;
+    ngx_http_login_risk_redis_conf_t  *rc;
+
+    if (lmcf->redis) {
+        return "is duplicate";
+    }
+
+    rc = ngx_pcalloc(cf->pool, sizeof(ngx_http_login_risk_redis_conf_t));
+    if (rc == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+    rc->address = value[1];
+    rc->timeout = 50;
+    rc->connect_timeout = 1000;
+    ngx_str_null(&file);
+
+    if (value[1].len > 5 && ngx_strncmp(value[1].data, "unix:", 5) == 0) {
+        rc->unix_path = (char *) value[1].data + 5;
+
+    } else {
+        ngx_memzero(&u, sizeof(ngx_url_t));
+        u.url = value[1];
+        u.default_port = 6379;
+
+        if (ngx_parse_url(cf->pool, &u) != NGX_OK || u.naddrs == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "login_risk_redis: %s in \"%V\"",
+                               u.err ? u.err : "no address", &u.url);
+            return NGX_CONF_ERROR;
+        }
+
+        p = ngx_pnalloc(cf->pool, NGX_SOCKADDR_STRLEN + 1);
+        if (p == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        p[ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, p,
+                        NGX_SOCKADDR_STRLEN, 0)] = '\0';
+
+        rc->host = (char *) p;
+        rc->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        s = value[i];
+
+        if (s.len > 3 && ngx_strncmp(s.data, "db=", 3) == 0) {
+            n = ngx_atoi(s.data + 3, s.len - 3);
+            if (n == NGX_ERROR || n > 1000000) {
+                goto invalid;
+            }
+
+            rc->db = (ngx_uint_t) n;
+            ngx_cpystrn((u_char *) rc->db_text, s.data + 3,
+                        ngx_min(s.len - 3 + 1, sizeof(rc->db_text)));
+            continue;
+        }
+
+        if (s.len > 9 && ngx_strncmp(s.data, "password=", 9) == 0) {
+            rc->password.data = s.data + 9;
+            rc->password.len = s.len - 9;
+            continue;
+        }
+
+        if (s.len > 14 && ngx_strncmp(s.data, "password_file=", 14) == 0) {
+            file.data = s.data + 14;
+            file.len = s.len - 14;
+            continue;
+        }
+
+        if (s.len > 8 && ngx_strncmp(s.data, "timeout=", 8) == 0) {
+            s.data += 8;
+            s.len -= 8;
+            n = ngx_parse_time(&s, 0);
+            if (n == NGX_ERROR || n == 0) {
+                goto invalid;
+            }
+
+            rc->timeout = (ngx_msec_t) n;
+            continue;
+        }
+
+        if (s.len > 16 && ngx_strncmp(s.data, "connect_timeout=", 16) == 0)
+        {
+            s.data += 16;
+            s.len -= 16;
+            n = ngx_parse_time(&s, 0);
+            if (n == NGX_ERROR || n == 0) {
+                goto invalid;
+            }
+
+            rc->connect_timeout = (ngx_msec_t) n;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (file.len) {
+        if (rc->password.len) {
+            return "takes password= or password_file=, not both";
+        }
+
+        if (ngx_http_login_risk_read_password(cf, &file, &rc->password)
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    /* a Redis that answers nothing for this long is given up on */
+    rc->stuck_after = ngx_max(10 * rc->timeout, 500);
+
+    lmcf->redis = rc;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    /* never echo a password back */
+    if (value[i].len > 8 && ngx_strncmp(value[i].data, "password", 8) == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "login_risk_redis: invalid password parameter");
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "login_risk_redis: invalid parameter \"%V\"",
+                           &value[i]);
+    }
+
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_login_risk_read_password(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_str_t *password)
+{
+    u_char           *buf;
+    ssize_t           n;
+    ngx_file_t        f;
+    ngx_file_info_t   fi;
+
+    if (ngx_conf_full_name(cf->cycle, file, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&f, sizeof(ngx_file_t));
+    f.name = *file;
+    f.log = cf->log;
+
+    f.fd = ngx_open_file(file->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (f.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "login_risk_redis: cannot open password_file "
+                           "\"%V\"", file);
+        return NGX_CONF_ERROR;
+    }
+
+    buf = NULL;
+    n = NGX_ERROR;
+
+    if (ngx_fd_info(f.fd, &fi) != NGX_FILE_ERROR
+        && ngx_file_size(&fi) > 0 && ngx_file_size(&fi) <= 4096)
+    {
+        buf = ngx_pnalloc(cf->pool, (size_t) ngx_file_size(&fi));
+        if (buf) {
+            n = ngx_read_file(&f, buf, (size_t) ngx_file_size(&fi), 0);
+        }
+    }
+
+    ngx_close_file(f.fd);
+
+    /* one line: the trailing newline is not part of the password */
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
+        n--;
+    }
+
+    if (n <= 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "login_risk_redis: password_file \"%V\" is empty, "
+                           "unreadable or over 4096 bytes", file);
+        return NGX_CONF_ERROR;
+    }
+
+    password->data = buf;
+    password->len = (size_t) n;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_login_risk_prefix(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *prefix = data;
+
+    ngx_uint_t  i;
+
+    if (prefix->len == 0 || prefix->len > LR_REDIS_PREFIX_MAX) {
+        return "must be 1 to 64 characters";
+    }
+
+    for (i = 0; i < prefix->len; i++) {
+        /* braces would change the keys' hash tag */
+        if (prefix->data[i] <= ' ' || prefix->data[i] >= 0x7f
+            || prefix->data[i] == '{' || prefix->data[i] == '}')
+        {
+            return "must be printable ASCII without spaces or braces";
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The keys that sign the step-up tickets; a key file that is missing,
+ * malformed or holds a short key stops nginx here.
+ */
+
+static char *
+ngx_http_login_risk_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_login_risk_main_conf_t  *lmcf = conf;
+
+    char              err[128];
+    u_char           *buf;
+    ssize_t           n;
+    ngx_str_t        *value;
+    ngx_file_t        f;
+    ngx_file_info_t   fi;
+
+    if (lmcf->secret_file.len) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    lmcf->secret_file = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &lmcf->secret_file, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&f, sizeof(ngx_file_t));
+    f.name = lmcf->secret_file;
+    f.log = cf->log;
+
+    f.fd = ngx_open_file(f.name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (f.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "login_risk_secret_file: cannot open \"%V\"",
+                           &f.name);
+        return NGX_CONF_ERROR;
+    }
+
+    buf = NULL;
+    n = NGX_ERROR;
+
+    if (ngx_fd_info(f.fd, &fi) != NGX_FILE_ERROR
+        && ngx_file_size(&fi) <= 65536)
+    {
+        if (fi.st_mode & S_IROTH) {
+            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                               "login_risk_secret_file: \"%V\" is readable "
+                               "by everyone; make it readable by root and "
+                               "nginx only", &f.name);
+        }
+
+        buf = ngx_pnalloc(cf->temp_pool, (size_t) ngx_file_size(&fi) + 1);
+        if (buf) {
+            n = ngx_read_file(&f, buf, (size_t) ngx_file_size(&fi), 0);
+        }
+    }
+
+    ngx_close_file(f.fd);
+
+    if (n < 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "login_risk_secret_file: cannot read \"%V\"",
+                           &f.name);
+        return NGX_CONF_ERROR;
+    }
+
+    lmcf->secrets = ngx_pcalloc(cf->pool, sizeof(lr_secrets));
+    if (lmcf->secrets == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (lr_secrets_parse((char *) buf, (size_t) n, lmcf->secrets, err,
+                         sizeof(err))
+        != 0)
+    {
+        ngx_explicit_memzero(buf, (size_t) n);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "login_risk_secret_file: \"%V\": %s", &f.name,
+                           err);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_explicit_memzero(buf, (size_t) n);
+
+    return NGX_CONF_OK;
+}
+
+
+/* login_risk_thresholds tag=N challenge=N block=N; (any of them) */
+
+static char *
+ngx_http_login_risk_thresholds(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_login_risk_loc_conf_t  *llcf = conf;
+
+    ngx_int_t   n, *slot;
+    ngx_str_t  *value, s;
+    ngx_uint_t  i;
+
+    if (llcf->tag != NGX_CONF_UNSET || llcf->challenge != NGX_CONF_UNSET
+        || llcf->block != NGX_CONF_UNSET)
+    {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        s = value[i];
+
+        if (s.len > 4 && ngx_strncmp(s.data, "tag=", 4) == 0) {
+            slot = &llcf->tag;
+            s.data += 4;
+            s.len -= 4;
+
+        } else if (s.len > 10 && ngx_strncmp(s.data, "challenge=", 10) == 0) {
+            slot = &llcf->challenge;
+            s.data += 10;
+            s.len -= 10;
+
+        } else if (s.len > 6 && ngx_strncmp(s.data, "block=", 6) == 0) {
+            slot = &llcf->block;
+            s.data += 6;
+            s.len -= 6;
+
+        } else {
+            goto invalid;
+        }
+
+        n = ngx_atoi(s.data, s.len);
+
+        /* 101: never, as no score exceeds 100 */
+        if (n == NGX_ERROR || n < 1 || n > 101 || *slot != NGX_CONF_UNSET) {
+            goto invalid;
+        }
+
+        *slot = n;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\", expected tag=N, "
+                       "challenge=N or block=N with N from 1 to 101, "
+                       "each once", &value[i]);
+
+    return NGX_CONF_ERROR;
+}
+
+
+/* login_risk_limit COUNTER COUNT [WINDOW]; */
+
+static char *
+ngx_http_login_risk_limit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_login_risk_loc_conf_t  *llcf = conf;
+
+    ngx_int_t   n, w;
+    ngx_str_t  *value;
+    ngx_uint_t  i;
+
+    value = cf->args->elts;
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        if (value[1].len == ngx_http_login_risk_counters[i].len
+            && ngx_strncmp(value[1].data, ngx_http_login_risk_counters[i].data,
+                           value[1].len)
+               == 0)
+        {
+            break;
+        }
+    }
+
+    if (i == LR_C_COUNT) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown counter \"%V\", expected ip_failures, "
+                           "user_failures, device_failures, "
+                           "ip_user_failures, ip_users or device_users",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (llcf->limit[i] != NGX_CONF_UNSET) {
+        return "is duplicate for this counter";
+    }
+
+    /* 0 turns the rule off */
+    n = ngx_atoi(value[2].data, value[2].len);
+    if (n == NGX_ERROR || n > 1000000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid count \"%V\"", &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    llcf->limit[i] = n;
+
+    if (cf->args->nelts == 4) {
+        w = ngx_parse_time(&value[3], 1);
+        if (w == NGX_ERROR || w < 1 || w > 30 * 86400) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid window \"%V\", expected 1s to 30d",
+                               &value[3]);
+            return NGX_CONF_ERROR;
+        }
+
+        llcf->window[i] = w;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* login_risk_challenge pass | redirect URI; */
+
+static char *
+ngx_http_login_risk_challenge(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_login_risk_loc_conf_t  *llcf = conf;
+
+    ngx_str_t  *value;
+
+    if (llcf->challenge_mode != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "pass") == 0) {
+        llcf->challenge_mode = NGX_HTTP_LOGIN_RISK_CHALLENGE_PASS;
+        return NGX_CONF_OK;
+    }
+
+    if (cf->args->nelts == 3 && ngx_strcmp(value[1].data, "redirect") == 0) {
+        if (value[2].len == 0 || value[2].data[0] != '/') {
+            return "redirect needs a URI that starts with \"/\"";
+        }
+
+        llcf->challenge_mode = NGX_HTTP_LOGIN_RISK_CHALLENGE_REDIRECT;
+        llcf->challenge_uri = value[2];
+        return NGX_CONF_OK;
+    }
+
+    return "takes \"pass\" or \"redirect URI\"";
+}
+
+
+/* login_risk_success [status=CODE[,CODE...]] [header=NAME:VALUE]; */
+
+static char *
+ngx_http_login_risk_success(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_login_risk_loc_conf_t  *llcf = conf;
+
+    u_char      *p, *last, *comma;
+    ngx_int_t    n;
+    ngx_str_t   *value, s;
+    ngx_uint_t   i, *code;
+
+    if (llcf->success_status != NGX_CONF_UNSET_PTR
+        || llcf->success_header.len)
+    {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        s = value[i];
+
+        if (s.len > 7 && ngx_strncmp(s.data, "status=", 7) == 0
+            && llcf->success_status == NGX_CONF_UNSET_PTR)
+        {
+            llcf->success_status = ngx_array_create(cf->pool, 4,
+                                                    sizeof(ngx_uint_t));
+            if (llcf->success_status == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            p = s.data + 7;
+            last = s.data + s.len;
+
+            while (p < last) {
+                comma = ngx_strlchr(p, last, ',');
+                if (comma == NULL) {
+                    comma = last;
+                }
+
+                n = ngx_atoi(p, comma - p);
+                if (n < 100 || n > 599) {
+                    goto invalid;
+                }
+
+                code = ngx_array_push(llcf->success_status);
+                if (code == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+
+                *code = (ngx_uint_t) n;
+                p = comma + 1;
+            }
+
+            continue;
+        }
+
+        if (s.len > 7 && ngx_strncmp(s.data, "header=", 7) == 0
+            && llcf->success_header.len == 0)
+        {
+            p = s.data + 7;
+            last = s.data + s.len;
+            comma = ngx_strlchr(p, last, ':');
+
+            if (comma == NULL || comma == p || comma + 1 == last) {
+                goto invalid;
+            }
+
+            llcf->success_header.data = p;
+            llcf->success_header.len = comma - p;
+            llcf->success_value.data = comma + 1;
+            llcf->success_value.len = last - comma - 1;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\", expected "
+                       "status=CODE[,CODE...] or header=NAME:VALUE",
+                       &value[i]);
+
+    return NGX_CONF_ERROR;
+}
+
+
 static ngx_int_t
 ngx_http_login_risk_preconfiguration(ngx_conf_t *cf)
 {
@@ -333,6 +1134,7 @@ static ngx_int_t
 ngx_http_login_risk_postconfiguration(ngx_conf_t *cf)
 {
     ngx_str_t                         request_id = ngx_string("request_id");
+    ngx_uint_t                        i;
     ngx_http_handler_pt              *h;
     ngx_http_core_main_conf_t        *cmcf;
     ngx_http_login_risk_main_conf_t  *lmcf;
@@ -365,7 +1167,19 @@ ngx_http_login_risk_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_login_risk_log_handler;
 
-    return NGX_OK;
+    if (lmcf->prefix.data == NULL) {
+        ngx_str_set(&lmcf->prefix, "lr:");
+    }
+
+    /* ngx_conf_set_str_slot values end in '\0': the prefix is a C string */
+
+    for (i = 0; i < LR_SCRIPT_COUNT_ALL; i++) {
+        if (lr_redis_script_sha(i, lmcf->sha[i]) != 0) {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_login_risk_filter_init(cf);
 }
 
 
@@ -384,6 +1198,13 @@ ngx_http_login_risk_init_process(ngx_cycle_t *cycle)
                                                   &lmcf->city_db);
     lmcf->asn_open = ngx_http_login_risk_open_db(cycle, &lmcf->geoip_asn,
                                                  &lmcf->asn_db);
+
+    if (lmcf->used && lmcf->redis) {
+        lmcf->rd = ngx_http_login_risk_redis_start(cycle, lmcf->redis);
+        if (lmcf->rd == NULL) {
+            return NGX_ERROR;
+        }
+    }
 
     return NGX_OK;
 }
@@ -430,6 +1251,11 @@ ngx_http_login_risk_exit_process(ngx_cycle_t *cycle)
     if (lmcf->asn_open) {
         MMDB_close(&lmcf->asn_db);
         lmcf->asn_open = 0;
+    }
+
+    if (lmcf->rd) {
+        ngx_http_login_risk_redis_stop(lmcf->rd);
+        lmcf->rd = NULL;
     }
 }
 
@@ -492,5 +1318,9 @@ ngx_http_login_risk_create_ctx(ngx_http_request_t *r)
 static void
 ngx_http_login_risk_cleanup(void *data)
 {
-    /* nothing to free: the cleanup only marks where the context is */
+    ngx_http_login_risk_ctx_t  *ctx = data;
+
+    /* a Redis reply still due must not find a freed request; the cleanup
+     * also marks where the context is (ngx_http_login_risk_get_ctx) */
+    ngx_http_login_risk_forget(ctx);
 }

@@ -13,8 +13,55 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <lr_engine.h>
 #include <lr_login.h>
+#include <lr_redis.h>
+#include <lr_secret.h>
+#include <lr_ticket.h>
 #include <lr_userid.h>
+
+
+typedef struct ngx_http_login_risk_redis_s  ngx_http_login_risk_redis_t;
+typedef struct ngx_http_login_risk_call_s   ngx_http_login_risk_call_t;
+
+typedef void (*ngx_http_login_risk_reply_pt)(ngx_http_login_risk_call_t *call,
+    ngx_uint_t index, redisReply *reply);
+typedef void (*ngx_http_login_risk_done_pt)(ngx_http_login_risk_call_t *call);
+
+
+/* the commands of one request or job; replies come back in order */
+struct ngx_http_login_risk_call_s {
+    ngx_http_login_risk_redis_t   *redis;
+    void                          *data;        /* NULL: detached */
+    ngx_http_login_risk_reply_pt   reply;       /* reply NULL: connection
+                                                   lost */
+    ngx_http_login_risk_done_pt    done;
+    ngx_uint_t                     sent;
+    ngx_uint_t                     received;
+    ngx_http_login_risk_call_t    *next;        /* free list */
+};
+
+
+typedef struct {
+    ngx_str_t                  address;         /* as configured */
+    char                      *host;            /* numeric */
+    ngx_uint_t                 port;
+    char                      *unix_path;
+    ngx_uint_t                 db;
+    char                       db_text[NGX_INT_T_LEN + 1];
+    ngx_str_t                  password;
+    ngx_msec_t                 timeout;
+    ngx_msec_t                 connect_timeout;
+    ngx_msec_t                 stuck_after;
+} ngx_http_login_risk_redis_conf_t;
+
+
+typedef enum {
+    NGX_HTTP_LOGIN_RISK_OUTCOME_UNKNOWN = 0,
+    NGX_HTTP_LOGIN_RISK_OUTCOME_SUCCESS,
+    NGX_HTTP_LOGIN_RISK_OUTCOME_FAILURE,
+    NGX_HTTP_LOGIN_RISK_OUTCOME_CHALLENGE_PASSED
+} ngx_http_login_risk_outcome_e;
 
 
 typedef struct {
@@ -25,6 +72,14 @@ typedef struct {
     unsigned                   city_open:1;
     unsigned                   asn_open:1;
     ngx_int_t                  request_id_index;
+    ngx_http_login_risk_redis_conf_t  *redis;   /* NULL: no state store */
+    ngx_http_login_risk_redis_t       *rd;      /* the worker's connection */
+    ngx_str_t                  prefix;          /* NUL-terminated */
+    char                       sha[LR_SCRIPT_COUNT_ALL][41];
+    ngx_str_t                  secret_file;
+    lr_secrets                *secrets;         /* NULL: no tickets */
+    lr_config                  engine;          /* defaults, for what no
+                                                   location decides */
     unsigned                   used:1;          /* "login_risk on" somewhere */
 } ngx_http_login_risk_main_conf_t;
 
@@ -34,7 +89,33 @@ typedef struct {
     ngx_str_t                  user_field;      /* NUL-terminated */
     size_t                     body_limit;
     ngx_open_file_t           *alert_log;       /* NULL: off */
+
+    lr_config                  engine;          /* merged settings */
+    ngx_int_t                  tag;             /* as configured */
+    ngx_int_t                  challenge;
+    ngx_int_t                  block;
+    ngx_int_t                  limit[LR_C_COUNT];
+    ngx_int_t                  window[LR_C_COUNT];
+
+    ngx_uint_t                 on_error;        /* LR_ACTION_ALLOW/BLOCK */
+    ngx_uint_t                 block_status;
+    ngx_uint_t                 challenge_mode;
+    ngx_str_t                  challenge_uri;
+    ngx_uint_t                 mode;
+    ngx_array_t               *success_status;  /* of ngx_uint_t */
+    ngx_str_t                  success_header;
+    ngx_str_t                  success_value;
 } ngx_http_login_risk_loc_conf_t;
+
+
+#define NGX_HTTP_LOGIN_RISK_CHALLENGE_PASS      1
+#define NGX_HTTP_LOGIN_RISK_CHALLENGE_REDIRECT  2
+
+#define NGX_HTTP_LOGIN_RISK_MODE_ENFORCE        1
+#define NGX_HTTP_LOGIN_RISK_MODE_MONITOR        2
+
+/* a challenged attempt waits this long for its step-up */
+#define NGX_HTTP_LOGIN_RISK_TICKET_TTL          300
 
 
 typedef struct {
@@ -44,7 +125,28 @@ typedef struct {
     char                       asn[NGX_INT32_LEN + 1];
     char                       ua_major[NGX_INT32_LEN + 1];
     char                       reasons[LR_REASONS_TEXT_MAX];
+    char                       score[NGX_INT_T_LEN + 1];
+    ngx_http_login_risk_loc_conf_t  *llcf;      /* of the login location */
+
+    lr_keys                    keys;
+    lr_view                    view;
+    lr_verdict                 verdict;
+    lr_action                  enforced;        /* what was done about it */
+    lr_profile                *profile;         /* as read */
+    u_char                    *profile_raw;     /* its encoding */
+    size_t                     profile_raw_len;
+    ngx_http_login_risk_call_t  *call;          /* waiting for Redis */
+    ngx_event_t                timer;
+    lr_read_part               parts[LR_READ_COUNT];   /* by reply */
+    char                       attempt[33];
+    char                      *ticket;
+
     unsigned                   json:1;          /* else form-urlencoded */
+    unsigned                   scored:1;        /* verdict reached */
+    unsigned                   unavailable:1;   /* state could not be read */
+    unsigned                   noscript:1;
+    unsigned                   retried:1;
+    unsigned                   learnt:1;
     unsigned                   inspected:1;     /* login is filled in */
     unsigned                   done:1;          /* body read and judged */
 } ngx_http_login_risk_ctx_t;
@@ -61,6 +163,26 @@ ngx_int_t ngx_http_login_risk_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_login_risk_strip_headers(ngx_http_request_t *r);
 ngx_int_t ngx_http_login_risk_set_headers(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx);
+
+ngx_int_t ngx_http_login_risk_lookup(ngx_http_request_t *r,
+    ngx_http_login_risk_ctx_t *ctx);
+ngx_int_t ngx_http_login_risk_decide(ngx_http_request_t *r,
+    ngx_http_login_risk_ctx_t *ctx);
+void ngx_http_login_risk_forget(ngx_http_login_risk_ctx_t *ctx);
+ngx_int_t ngx_http_login_risk_filter_init(ngx_conf_t *cf);
+void ngx_http_login_risk_store_attempt(ngx_http_request_t *r,
+    ngx_http_login_risk_ctx_t *ctx);
+
+ngx_http_login_risk_redis_t *ngx_http_login_risk_redis_start(
+    ngx_cycle_t *cycle, ngx_http_login_risk_redis_conf_t *conf);
+void ngx_http_login_risk_redis_stop(ngx_http_login_risk_redis_t *rd);
+void ngx_http_login_risk_redis_check(ngx_http_login_risk_redis_t *rd);
+ngx_uint_t ngx_http_login_risk_redis_usable(ngx_http_login_risk_redis_t *rd);
+ngx_http_login_risk_call_t *ngx_http_login_risk_redis_call(
+    ngx_http_login_risk_redis_t *rd);
+ngx_int_t ngx_http_login_risk_redis_send(ngx_http_login_risk_call_t *call,
+    lr_redis_cmd *cmd);
+void ngx_http_login_risk_redis_release(ngx_http_login_risk_call_t *call);
 
 
 extern ngx_module_t  ngx_http_login_risk_module;

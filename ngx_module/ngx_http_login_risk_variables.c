@@ -18,7 +18,9 @@ typedef enum {
     NGX_HTTP_LOGIN_RISK_VAR_UA_MAJOR,
     NGX_HTTP_LOGIN_RISK_VAR_OS,
     NGX_HTTP_LOGIN_RISK_VAR_DEVICE_CLASS,
-    NGX_HTTP_LOGIN_RISK_VAR_REASONS
+    NGX_HTTP_LOGIN_RISK_VAR_REASONS,
+    NGX_HTTP_LOGIN_RISK_VAR_SCORE,
+    NGX_HTTP_LOGIN_RISK_VAR_ACTION
 } ngx_http_login_risk_var_e;
 
 
@@ -58,6 +60,12 @@ static ngx_http_variable_t  ngx_http_login_risk_vars[] = {
 
     { ngx_string("login_risk_reasons"), NULL, ngx_http_login_risk_variable,
       NGX_HTTP_LOGIN_RISK_VAR_REASONS, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("login_risk_score"), NULL, ngx_http_login_risk_variable,
+      NGX_HTTP_LOGIN_RISK_VAR_SCORE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("login_risk_action"), NULL, ngx_http_login_risk_variable,
+      NGX_HTTP_LOGIN_RISK_VAR_ACTION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -132,6 +140,15 @@ ngx_http_login_risk_variable(ngx_http_request_t *r,
 
     case NGX_HTTP_LOGIN_RISK_VAR_DEVICE_CLASS:
         s = ctx->login.ua.device_class;
+        break;
+
+    case NGX_HTTP_LOGIN_RISK_VAR_SCORE:
+        s = ctx->score;
+        break;
+
+    case NGX_HTTP_LOGIN_RISK_VAR_ACTION:
+        /* the verdict, also when monitor mode did not enforce it */
+        s = ctx->login.action ? ctx->login.action : "";
         break;
 
     default: /* NGX_HTTP_LOGIN_RISK_VAR_REASONS */

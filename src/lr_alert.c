@@ -101,7 +101,7 @@ size_t
 lr_alert_format(const lr_login *login, char *buf, size_t cap)
 {
     size_t   i, len;
-    json_t  *line, *reasons;
+    json_t  *line, *reasons, *points;
 
     line = json_object();
     if (line == NULL) {
@@ -109,9 +109,16 @@ lr_alert_format(const lr_login *login, char *buf, size_t cap)
     }
 
     reasons = json_array();
+    points = json_object();
 
+    /* every point of the score under the reason it belongs to */
     for (i = 0; i < login->reasons.n; i++) {
         json_array_append_new(reasons, json_string(login->reasons.code[i]));
+
+        if (login->reasons.points[i]) {
+            json_object_set_new(points, login->reasons.code[i],
+                                json_integer(login->reasons.points[i]));
+        }
     }
 
     json_object_set_new(line, "time", lr_alert_time(login->time_ms));
@@ -125,7 +132,16 @@ lr_alert_format(const lr_login *login, char *buf, size_t cap)
                                         : json_null());
     json_object_set_new(line, "location", lr_alert_place(&login->geo));
     json_object_set_new(line, "device", lr_alert_device(&login->ua));
+    json_object_set_new(line, "score", login->action
+                                       ? json_integer(login->score)
+                                       : json_null());
+    json_object_set_new(line, "action", lr_alert_string(login->action));
+    json_object_set_new(line, "mode", login->action
+                                      ? json_string(login->monitor
+                                                    ? "monitor" : "enforce")
+                                      : json_null());
     json_object_set_new(line, "reasons", reasons);
+    json_object_set_new(line, "points", points);
 
     len = json_dumpb(line, buf, cap,
                      JSON_COMPACT | JSON_PRESERVE_ORDER

@@ -44,11 +44,13 @@ lr_engine_keys(const lr_login *login, lr_keys *keys)
     device = keys->f.v[LR_F_DEVICE] ? keys->f.v[LR_F_DEVICE]
                                     : keys->f.v[LR_F_FINGERPRINT];
 
+    keys->ip = ip;
+    keys->device = device;
     keys->counter[LR_C_IP_FAILURES] = lr_hash_u64(0x6966, ip);
     keys->counter[LR_C_IP_USERS] = lr_hash_u64(0x6975, ip);
 
     if (login->user && login->user[0]) {
-        keys->user = lr_hash_str(0x75736572, login->user);
+        keys->user = lr_engine_user_key(login->user);
         keys->counter[LR_C_USER_FAILURES] = lr_hash_u64(0x7566, keys->user);
         keys->counter[LR_C_IP_USER_FAILURES] = lr_hash_u64(ip, keys->user);
         keys->member[LR_C_IP_USERS] = keys->user;
@@ -271,6 +273,61 @@ lr_engine_learn(const lr_config *cfg, const lr_login *login,
     w->incr[LR_C_USER_FAILURES] = keys->counter[LR_C_USER_FAILURES];
     w->incr[LR_C_DEVICE_FAILURES] = keys->counter[LR_C_DEVICE_FAILURES];
     w->incr[LR_C_IP_USER_FAILURES] = keys->counter[LR_C_IP_USER_FAILURES];
+}
+
+
+void
+lr_engine_attempt(const lr_config *cfg, const lr_login *login,
+    const lr_keys *keys, lr_writes *w)
+{
+    unsigned  i;
+
+    lr_engine_learn(cfg, login, keys, 0, w);
+
+    for (i = 0; i < LR_C_COUNT; i++) {
+        if (i != LR_C_IP_USERS && i != LR_C_DEVICE_USERS) {
+            w->incr[i] = 0;
+        }
+    }
+}
+
+
+void
+lr_engine_attempt_of(const lr_login *login, const lr_keys *keys,
+    lr_attempt *a)
+{
+    memset(a, 0, sizeof(*a));
+
+    a->f = keys->f;
+    a->time_ms = login->time_ms;
+    a->has_location = login->geo.has_location;
+    a->lat = login->geo.latitude;
+    a->lon = login->geo.longitude;
+}
+
+
+void
+lr_engine_learn_attempt(const lr_config *cfg, uint64_t user,
+    const lr_attempt *a, lr_writes *w)
+{
+    memset(w, 0, sizeof(*w));
+
+    w->time_ms = a->time_ms;
+    w->user = user;
+    w->learn = user != 0;
+    w->f = a->f;
+    w->has_location = a->has_location;
+    w->lat = a->lat;
+    w->lon = a->lon;
+    w->profile_values = cfg->profile_values;
+    w->profile_max_age_ms = cfg->profile_max_age_s * 1000;
+}
+
+
+uint64_t
+lr_engine_user_key(const char *user)
+{
+    return lr_hash_str(0x75736572, user);
 }
 
 

@@ -7,6 +7,7 @@
  * (lr_engine_learn). It never allocates and never talks to a store itself.
  */
 
+#include "lr_attempt.h"
 #include "lr_config.h"
 #include "lr_login.h"
 #include "lr_state.h"
@@ -39,6 +40,21 @@ void lr_engine_score(const lr_config *cfg, const lr_login *login,
  * and the population); otherwise it counts as a failure. */
 void lr_engine_learn(const lr_config *cfg, const lr_login *login,
     const lr_keys *keys, int success, lr_writes *writes);
+
+/* An attempt whose outcome is not known: it counts only towards "one
+ * source, many accounts". */
+void lr_engine_attempt(const lr_config *cfg, const lr_login *login,
+    const lr_keys *keys, lr_writes *writes);
+
+/* What a challenged login keeps for its step-up, and what passing the
+ * step-up teaches: the same as a success. */
+void lr_engine_attempt_of(const lr_login *login, const lr_keys *keys,
+    lr_attempt *attempt);
+void lr_engine_learn_attempt(const lr_config *cfg, uint64_t user,
+    const lr_attempt *attempt, lr_writes *writes);
+
+/* The key of a normalised user id, as lr_engine_keys computes it. */
+uint64_t lr_engine_user_key(const char *user);
 
 const char *lr_action_name(lr_action action);
 

@@ -44,6 +44,9 @@ typedef struct {
     unsigned         block;         /* LR_LIST_* kinds that block-list it */
 
     lr_reasons       reasons;
+    const char      *action;        /* the verdict, NULL before it */
+    int              score;         /* 0..100, with action */
+    int              monitor;       /* verdict logged, not enforced */
     int              status;        /* the response status, 0 before it */
 } lr_login;
 

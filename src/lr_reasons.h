@@ -15,6 +15,9 @@
 #define LR_REASON_BODY_TOO_LARGE    "body_too_large"
 #define LR_REASON_UNSUPPORTED_BODY  "unsupported_body"
 
+/* the state store did not answer in time, or answered an error */
+#define LR_REASON_STATE_UNAVAILABLE "state_unavailable"
+
 #define LR_REASONS_MAX       32
 #define LR_REASONS_TEXT_MAX  1024     /* room for any joined list */
 

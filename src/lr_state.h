@@ -18,6 +18,9 @@
 typedef struct {
     lr_features        f;
     uint64_t           user;                    /* 0: no user id */
+    uint64_t           ip;                      /* who a store groups an */
+    uint64_t           device;                  /* IP's or device's keys
+                                                   under; 0: no device */
     uint64_t           counter[LR_C_COUNT];     /* 0: counter not kept */
     uint64_t           member[LR_C_COUNT];      /* what a distinct-count
                                                    counter counts */

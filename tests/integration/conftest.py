@@ -99,7 +99,10 @@ def redis_server(tmp_path_factory):
 class Upstream:
     """Records every request nginx forwards and answers like a login
     application: a body containing password=right (or "password":"right")
-    gets 302 to /account, anything else 200."""
+    gets 302 to /account, anything else 200. A test plays the application's
+    side of the outcome protocol with request headers: X-Test-Outcome: V is
+    answered with X-Login-Risk-Outcome: V, X-Test-Ticket: T with
+    X-Login-Risk-Ticket: T."""
 
     def __init__(self):
         self.requests = queue.Queue()
@@ -120,14 +123,23 @@ class Upstream:
                     "headers": [(k.lower(), v) for k, v in self.headers.items()],
                     "body": body,
                 })
+                said = []
+                if self.headers.get("X-Test-Outcome"):
+                    said.append(("X-Login-Risk-Outcome", self.headers["X-Test-Outcome"]))
+                if self.headers.get("X-Test-Ticket"):
+                    said.append(("X-Login-Risk-Ticket", self.headers["X-Test-Ticket"]))
                 if b"password=right" in body or b'"password":"right"' in body:
                     self.send_response(302)
                     self.send_header("Location", "/account")
                     self.send_header("Content-Length", "0")
+                    for k, v in said:
+                        self.send_header(k, v)
                     self.end_headers()
                     return
                 out = b"application answer\n"
                 self.send_response(200)
+                for k, v in said:
+                    self.send_header(k, v)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()

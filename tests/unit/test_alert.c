@@ -37,9 +37,13 @@ full_login(lr_login *l)
     l->ua.os = "Windows";
     l->ua.device_class = "desktop";
 
-    lr_reasons_add(&l->reasons, "new_country");
-    lr_reasons_add(&l->reasons, "new_device");
+    lr_reasons_add_points(&l->reasons, "new_country", 15);
+    lr_reasons_add_points(&l->reasons, "new_device", 20);
     lr_reasons_add(&l->reasons, LR_REASON_NO_USER);
+
+    l->score = 35;
+    l->action = "tag";
+    l->monitor = 1;
 }
 
 
@@ -197,7 +201,7 @@ member_real(json_t *obj, const char *key, double want)
 static void
 test_full_line(void **state)
 {
-    json_t    *line, *loc, *dev, *rs;
+    json_t    *line, *loc, *dev, *rs, *pts;
     lr_login   l;
 
     (void) state;
@@ -206,7 +210,18 @@ test_full_line(void **state)
     line = format_and_parse(&l, 4096, NULL);
 
     /* exactly these members: nothing else from the request */
-    assert_int_equal(json_object_size(line), 9);
+    assert_int_equal(json_object_size(line), 13);
+
+    member_int(line, "score", 35);
+    member_string(line, "action", "tag");
+    member_string(line, "mode", "monitor");
+
+    /* every point under its reason; a reason without points is absent */
+    pts = json_object_get(line, "points");
+    assert_true(json_is_object(pts));
+    assert_int_equal(json_object_size(pts), 2);
+    member_int(pts, "new_country", 15);
+    member_int(pts, "new_device", 20);
 
     member_string(line, "time", "2023-11-14T22:13:20.123Z");
     member_string(line, "request_id", "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
@@ -255,7 +270,7 @@ test_unknown_is_null(void **state)
 
     /* every member but "time" and "reasons", object by object */
     static const char  *top_keys[] = {
-        "request_id", "user", "ip", "uri", "status"
+        "request_id", "user", "ip", "uri", "status", "score", "action", "mode"
     };
     static const char  *loc_keys[] = {
         "country", "city", "lat", "lon", "asn", "asn_org"
@@ -273,9 +288,10 @@ test_unknown_is_null(void **state)
 
     line = format_and_parse(&l, 4096, NULL);
 
-    assert_int_equal(json_object_size(line), 9);
+    assert_int_equal(json_object_size(line), 13);
     member_string(line, "time", "2023-11-14T22:13:20.123Z");
     members_null(line, top_keys, LR_NELEMS(top_keys));
+    assert_int_equal(json_object_size(json_object_get(line, "points")), 0);
 
     loc = json_object_get(line, "location");
     assert_true(json_is_object(loc));
