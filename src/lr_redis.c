@@ -187,7 +187,7 @@ lr_redis_cmd_script(lr_redis_cmd *cmd, lr_script s, const char *sha)
 
     if (sha != NULL) {
         lr_redis_cmd_arg(cmd, "EVALSHA", 7);
-        lr_redis_cmd_arg(cmd, sha, 40);
+        lr_redis_cmd_arg(cmd, sha, strlen(sha));
 
     } else {
         lr_redis_cmd_arg(cmd, "EVAL", 4);
