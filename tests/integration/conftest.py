@@ -461,3 +461,130 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
+
+
+# --- a Redis of the test's own ------------------------------------------------
+
+class OwnRedis:
+    """A redis-server that belongs to one test, which may stop it, start it
+    again on the same port, pause it (DEBUG SLEEP) or reconfigure it. Its
+    folder is world-readable so that nginx's workers ("nobody") can reach a
+    unix socket in it."""
+
+    def __init__(self, args=(), unixsocket=False):
+        self.dir = tempfile.mkdtemp(prefix="lr-redis-")
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        self.args = list(args)
+        self.unixsocket = os.path.join(self.dir, "redis.sock") if unixsocket else None
+        self.password = None
+        for i, a in enumerate(self.args[:-1]):
+            if a == "--requirepass":
+                self.password = self.args[i + 1]
+        self.proc = None
+        self.pausers = []
+
+    def command(self):
+        cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+               "--dir", self.dir, "--save", "", "--appendonly", "no",
+               "--enable-debug-command", "local",
+               "--logfile", os.path.join(self.dir, "redis.log")]
+        if self.unixsocket:
+            cmd += ["--unixsocket", self.unixsocket, "--unixsocketperm", "777"]
+        return cmd + self.args
+
+    def start(self):
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        self.proc = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        wait_port(self.port, self.proc)
+        if self.unixsocket:
+            deadline = time.monotonic() + 10
+            while not os.path.exists(self.unixsocket):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis made no unix socket")
+                time.sleep(0.02)
+        return self
+
+    def stop(self):
+        """Stops it the way an operator or a crash would: the connections
+        close, the port refuses until it is started again."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def client(self, **kw):
+        import redis
+        if self.password and "password" not in kw:
+            kw["password"] = self.password
+        return redis.Redis(host="127.0.0.1", port=self.port, **kw)
+
+    def pause(self, seconds):
+        """DEBUG SLEEP from a thread: Redis answers nobody for that long.
+        Returns the thread; the pause has begun when this returns."""
+        started = threading.Event()
+
+        def sleep():
+            c = self.client(socket_timeout=seconds + 10)
+            c.ping()
+            started.set()
+            try:
+                c.execute_command("DEBUG", "SLEEP", seconds)
+            finally:
+                c.close()
+
+        t = threading.Thread(target=sleep, daemon=True)
+        t.start()
+        started.wait(5)
+        # the command is on its way: let Redis take it up
+        time.sleep(0.05)
+        self.pausers.append(t)
+        return t
+
+    def log(self):
+        path = os.path.join(self.dir, "redis.log")
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as f:
+            return f.read()
+
+    def cleanup(self, keep=False):
+        for t in self.pausers:
+            t.join(15)
+        self.stop()
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_factory(request):
+    """Makes (and starts) redis-servers of the test's own:
+    redis_factory("--requirepass", "x", unixsocket=True). The session's
+    redis_server is not touched."""
+    made = []
+
+    def make(*args, unixsocket=False, start=True):
+        r = OwnRedis(args, unixsocket=unixsocket)
+        made.append(r)
+        return r.start() if start else r
+
+    yield make
+
+    rep = getattr(request.node, "rep_call", None)
+    keep = rep is None or not rep.passed
+    for r in made:
+        r.cleanup(keep=keep)
+
+
+@pytest.fixture
+def own_redis(redis_factory):
+    """One redis-server of the test's own, started, on a free port."""
+    return redis_factory()
