@@ -35,6 +35,14 @@ def test_example_passes_nginx_t(path):
     text = text.replace("/var/lib/GeoIP/GeoLite2-City.mmdb", GEOIP_DIR + "/test-city.mmdb")
     text = text.replace("/var/lib/GeoIP/GeoLite2-ASN.mmdb", GEOIP_DIR + "/test-asn.mmdb")
     text = text.replace("/var/log/nginx/", tmp + "/")
+    # the secrets an example names, made up for the test
+    with open(tmp + "/keys", "w") as f:
+        f.write("k1 " + "ab" * 32 + "\n")
+    os.chmod(tmp + "/keys", 0o640)
+    with open(tmp + "/redis.password", "w") as f:
+        f.write("not-the-real-one\n")
+    text = text.replace("/etc/nginx/login-risk.keys", tmp + "/keys")
+    text = text.replace("/etc/nginx/redis.password", tmp + "/redis.password")
     text = re.sub(r"ssl_certificate\s+\S+;", "ssl_certificate %s/cert.pem;" % tmp, text)
     text = re.sub(r"ssl_certificate_key\s+\S+;", "ssl_certificate_key %s/key.pem;" % tmp, text)
     text = re.sub(r"listen\s+(443|80)\b", "listen 127.0.0.1:%d" % free_port(), text)
@@ -47,4 +55,5 @@ def test_example_passes_nginx_t(path):
     assert res.returncode == 0, res.stderr
     assert "test is successful" in res.stderr
     assert "absent" not in res.stderr, "the example's GeoIP paths were not all rewritten"
+    assert "not-the-real-one" not in res.stderr
     shutil.rmtree(tmp)

@@ -1,0 +1,428 @@
+"""Redis going wrong under a running nginx: stopped, paused, restarted, full,
+behind the wrong password, reached over a unix socket, and clients that
+leave while their login waits for it. Every login must be answered within
+login_risk_redis timeout= (plus a margin for slow machines), decided by
+login_risk_on_error with the reason state_unavailable, and no worker may
+ever wait on Redis.
+
+Each test has a redis-server of its own (the own_redis / redis_factory
+fixtures in conftest.py), so that stopping or pausing it touches nothing
+else."""
+
+import os
+import re
+import socket
+import struct
+import threading
+import time
+import uuid
+
+import pytest
+
+from conftest import CHROME_WIN, GEOIP_HTTP
+
+# documentation addresses, see tests/data/README.md
+JP = "192.0.2.10"
+US = "192.0.2.130"
+DE = "198.51.100.10"
+
+TIMEOUT = 0.1           # login_risk_redis timeout=100ms
+MARGIN = 1.5            # slow machines, the ASan build
+LIMIT = TIMEOUT + MARGIN
+PLAIN_LIMIT = 0.5       # a location without the module, Redis paused or not
+
+UNAVAILABLE_LINE = re.compile(r"login_risk: redis \S+ unavailable \(")
+BACK_LINE = re.compile(r"login_risk: redis \S+ is back")
+
+
+def fault_http(address, params="", extra=""):
+    return GEOIP_HTTP + """
+    login_risk_redis %s timeout=100ms %s;
+    login_risk_prefix f:;
+    %s
+""" % (address, params, extra)
+
+
+SERVER = """
+    location = /login {
+        login_risk on;
+        login_risk_success status=302;
+        login_risk_alert_log @DIR@/logs/alert.log;
+        proxy_pass http://app;
+    }
+    location = /closed {
+        login_risk on;
+        login_risk_on_error block;
+        login_risk_success status=302;
+        login_risk_alert_log @DIR@/logs/alert.log;
+        proxy_pass http://app;
+    }
+    location / {
+        proxy_pass http://app;
+    }
+"""
+
+
+def make_nginx(nginx_factory, redis, params="", workers=1, address=None,
+               start=True):
+    address = address or "127.0.0.1:%d" % redis.port
+    return nginx_factory(http=fault_http(address, params), server=SERVER,
+                         workers=workers, start=start)
+
+
+def login(n, user, ip=JP, path="/login", password="right", timeout=10):
+    """One login; returns status, response headers and how long it took."""
+    t0 = time.monotonic()
+    status, headers, _ = n.post_form(
+        path, "username=%s&password=%s" % (user, password),
+        headers={"X-Forwarded-For": ip, "User-Agent": CHROME_WIN},
+        timeout=timeout)
+    return status, headers, time.monotonic() - t0
+
+
+def plain_get(n, timeout=10):
+    t0 = time.monotonic()
+    status, _, _ = n.request("GET", "/plain", timeout=timeout)
+    return status, time.monotonic() - t0
+
+
+def reasons(req):
+    return (req.header("X-Login-Risk-Reasons") or "").split(",")
+
+
+def drain(upstream, wait=0.2):
+    """Everything the upstream received so far, keyed by path."""
+    time.sleep(wait)
+    out = []
+    while not upstream.requests.empty():
+        out.append(upstream.next())
+    return out
+
+
+def assert_scored(n, upstream, user, ip=JP):
+    status, _, took = login(n, user, ip)
+    assert status == 302
+    req = upstream.next()
+    assert req.header("X-Login-Risk-Score") is not None, req.risk_headers()
+    assert "state_unavailable" not in reasons(req), req.risk_headers()
+    return req
+
+
+def wait_scored(n, upstream, user, within=10.0, ip=JP):
+    """Logs in until a login is scored again; returns how long it took and
+    how many logins were still decided without the state."""
+    t0 = time.monotonic()
+    unavailable = 0
+    while True:
+        status, _, took = login(n, user, ip)
+        assert status == 302, "fail-open: the application answers"
+        assert took < LIMIT, "a login took %.2fs" % took
+        req = upstream.next()
+        if "state_unavailable" not in reasons(req):
+            assert req.header("X-Login-Risk-Score") is not None
+            return time.monotonic() - t0, unavailable
+        unavailable += 1
+        if time.monotonic() - t0 > within:
+            raise AssertionError("logins still not scored %.1fs after Redis "
+                                 "came back\n%s" % (within, n.error_log()))
+        time.sleep(0.1)
+
+
+def redis_lines(n, pattern):
+    return [l for l in n.error_log().splitlines() if pattern.search(l)]
+
+
+# --- 1. stopped ---------------------------------------------------------------
+
+def test_redis_stopped_fail_open_passes_fail_closed_blocks(nginx_factory, own_redis,
+                                                           upstream):
+    n = make_nginx(nginx_factory, own_redis, workers=2)
+
+    # up: scored
+    assert_scored(n, upstream, "alice")
+
+    own_redis.stop()
+
+    # fail-open: the application answers, and is told why there is no score
+    for i in range(4):
+        status, headers, took = login(n, "alice", JP)
+        assert status == 302, "fail-open passes the login to the application"
+        assert took < LIMIT, "a fail-open login took %.2fs" % took
+        req = upstream.next()
+        assert "state_unavailable" in reasons(req), req.risk_headers()
+        assert not any(k.lower().startswith("x-login-risk-") for k in headers)
+    alerts = n.wait_logged(5, "alert")
+    for alert in alerts[1:5]:
+        assert "state_unavailable" in alert["reasons"], alert
+        assert alert["status"] == 302, alert
+        assert alert["action"] in ("allow", "tag"), alert
+
+    # a wrong password too: still the application's answer, never a 5xx
+    status, _, took = login(n, "alice", JP, password="wrong")
+    assert status == 200 and took < LIMIT
+    assert "state_unavailable" in reasons(upstream.next())
+
+    # fail-closed: refused at once, the application is not called
+    for i in range(4):
+        status, headers, took = login(n, "alice", JP, path="/closed")
+        assert status == 403, "fail-closed blocks while Redis is away"
+        assert took < LIMIT, "a fail-closed login took %.2fs" % took
+    alerts = n.wait_logged(10, "alert")
+    for alert in alerts[6:10]:
+        assert alert["action"] == "block", alert
+        assert alert["status"] == 403, alert
+        assert "state_unavailable" in alert["reasons"], alert
+        assert alert["mode"] != "monitor"
+    assert not drain(upstream), "the fail-closed location called the application"
+
+    # a location without the module does not care
+    status, took = plain_get(n)
+    assert status == 200 and took < PLAIN_LIMIT
+    assert len(redis_lines(n, UNAVAILABLE_LINE)) >= 1
+
+
+# --- 2. paused ----------------------------------------------------------------
+
+def test_redis_paused_blocks_no_worker(nginx_factory, own_redis, upstream):
+    # one worker: the plain requests share it with the waiting logins
+    n = make_nginx(nginx_factory, own_redis, workers=1)
+    assert_scored(n, upstream, "warm")
+    upstream.clear()
+
+    pause = 2.0
+    pauser = own_redis.pause(pause)
+    paused_at = time.monotonic()
+
+    logins = []             # (user, path, status, took, started, ended)
+    errors = []
+
+    def log_in():
+        i = 0
+        while pauser.is_alive() and time.monotonic() - paused_at < pause + 5:
+            path = "/closed" if i % 3 == 2 else "/login"
+            user = "p%d" % i
+            i += 1
+            t0 = time.monotonic()
+            try:
+                status, _, took = login(n, user, path=path)
+            except Exception as e:      # noqa: BLE001 - recorded, asserted
+                errors.append(repr(e))
+                return
+            logins.append((user, path, status, took, t0, time.monotonic()))
+
+    threads = [threading.Thread(target=log_in) for _ in range(2)]
+    for t in threads:
+        t.start()
+
+    plain = []
+    while pauser.is_alive() and time.monotonic() - paused_at < pause + 5:
+        status, took = plain_get(n)
+        plain.append((status, took))
+        time.sleep(0.02)
+    pauser.join(10)
+    for t in threads:
+        t.join(10)
+
+    assert not errors, errors
+    assert len(plain) >= 10, plain
+    assert all(s == 200 for s, _ in plain), plain
+    slowest = max(t for _, t in plain)
+    assert slowest < PLAIN_LIMIT, \
+        "a location without the module waited %.2fs: a worker was blocked" % slowest
+
+    # Redis slept from before paused_at until at least paused_at + pause
+    # - 0.05; after DEBUG SLEEP it serves the others before answering it,
+    # so the end of the pause is only known from this side
+    asleep_until = paused_at + pause - 0.2
+    during = [l for l in logins if l[4] > paused_at and l[5] < asleep_until]
+    assert len(during) >= 6, logins
+    for user, path, status, took, _, _ in during:
+        assert took < LIMIT, "a login took %.2fs while Redis was paused" % took
+        if path == "/closed":
+            assert status == 403, (user, status)
+        else:
+            assert status == 302, (user, status)
+
+    seen = {r.header("X-Login-Risk-User"): r for r in drain(upstream)
+            if r["path"] == "/login"}
+    for user, path, status, took, _, _ in during:
+        if path == "/closed":
+            assert user not in seen, "a fail-closed login reached the application"
+        else:
+            assert user in seen, user
+            assert "state_unavailable" in reasons(seen[user]), seen[user].risk_headers()
+
+    # and it recovers: logins are scored again
+    wait_scored(n, upstream, "after", within=10)
+
+
+# --- 3. restarted -------------------------------------------------------------
+
+def test_reconnects_after_restart_and_says_so_once(nginx_factory, own_redis, upstream):
+    n = make_nginx(nginx_factory, own_redis, workers=1)
+    assert_scored(n, upstream, "bob")
+    assert not redis_lines(n, UNAVAILABLE_LINE), n.error_log()
+
+    own_redis.stop()
+    outage = time.monotonic()
+    for i in range(5):
+        status, _, took = login(n, "bob")
+        assert status == 302 and took < LIMIT
+        assert "state_unavailable" in reasons(upstream.next())
+        time.sleep(0.15)
+    # several reconnect attempts fail meanwhile (backoff from 100 ms)
+    while time.monotonic() - outage < 1.5:
+        time.sleep(0.05)
+
+    own_redis.start()        # the same port
+    took, still = wait_scored(n, upstream, "bob", within=10)
+
+    down = redis_lines(n, UNAVAILABLE_LINE)
+    assert len(down) == 1, "one outage, one line:\n" + "\n".join(down)
+    assert "[error]" in down[0]
+    assert "127.0.0.1:%d" % own_redis.port in down[0]
+    deadline = time.monotonic() + 2
+    while not redis_lines(n, BACK_LINE) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    back = redis_lines(n, BACK_LINE)
+    assert len(back) == 1, n.error_log()
+    assert "[notice]" in back[0]
+
+    # the learning works again on the new server
+    assert own_redis.client().keys("f:*"), "nothing written to the restarted Redis"
+
+
+# --- 4. full ------------------------------------------------------------------
+
+def test_redis_out_of_memory_fails_open_then_recovers(nginx_factory, own_redis, upstream):
+    n = make_nginx(nginx_factory, own_redis, workers=1)
+    c = own_redis.client()
+    assert_scored(n, upstream, "carol")
+
+    c.config_set("maxmemory-policy", "noeviction")
+    c.config_set("maxmemory", 1)
+    try:
+        for user, password, expect in (("carol", "right", 302), ("carol", "no", 200),
+                                       ("dave", "right", 302)):
+            status, _, took = login(n, user, password=password)
+            assert status == expect, "fail-open, never a 5xx"
+            assert took < LIMIT
+            req = upstream.next()
+            assert "state_unavailable" in reasons(req), req.risk_headers()
+        status, _, took = login(n, "carol", path="/closed")
+        assert status == 403 and took < LIMIT
+        assert "OOM" in n.error_log(), n.error_log()
+    finally:
+        c.config_set("maxmemory", 0)
+
+    # nothing was dropped: the next login is scored at once
+    assert_scored(n, upstream, "carol")
+    assert_scored(n, upstream, "erin", ip=US)
+
+
+# --- 5. password --------------------------------------------------------------
+
+RIGHT_PASSWORD = "pw-right-%s" % uuid.uuid4().hex[:12]
+WRONG_PASSWORD = "pw-wrong-%s" % uuid.uuid4().hex[:12]
+
+
+def test_wrong_password_fails_open_and_never_logs_it(nginx_factory, redis_factory,
+                                                     upstream):
+    r = redis_factory("--requirepass", RIGHT_PASSWORD)
+    n = make_nginx(nginx_factory, r, params="password=%s" % WRONG_PASSWORD)
+
+    for i in range(3):
+        status, _, took = login(n, "frank")
+        assert status == 302 and took < LIMIT
+        req = upstream.next()
+        assert "state_unavailable" in reasons(req), req.risk_headers()
+        time.sleep(0.1)
+
+    deadline = time.monotonic() + 3
+    while "AUTH failed" not in n.error_log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = n.error_log()
+    assert re.search(r"login_risk: redis AUTH failed: (WRONGPASS|ERR)", log), log
+    n.stop()
+    for name in os.listdir(os.path.join(n.dir, "logs")):
+        text = n.read(name)
+        assert WRONG_PASSWORD not in text, "the password is in logs/%s" % name
+        assert RIGHT_PASSWORD not in text, "a password is in logs/%s" % name
+
+    # the right one, from a file (with its newline): scored
+    n2 = make_nginx(nginx_factory, r, params="password_file=@DIR@/redis.pass",
+                    start=False)
+    with open(os.path.join(n2.dir, "redis.pass"), "w") as f:
+        f.write(RIGHT_PASSWORD + "\n")
+    os.chmod(os.path.join(n2.dir, "redis.pass"), 0o600)
+    n2.start()
+    upstream.clear()
+    assert_scored(n2, upstream, "frank")
+    assert "AUTH failed" not in n2.error_log()
+    assert r.client().keys("f:*"), "the login's learning reached Redis"
+    n2.stop()
+    for name in os.listdir(os.path.join(n2.dir, "logs")):
+        assert RIGHT_PASSWORD not in n2.read(name), "the password is in logs/%s" % name
+
+
+# --- 6. clients that leave ----------------------------------------------------
+
+def raw_login(n, path, user, close="fin", partial=False):
+    body = "username=%s&password=right" % user
+    head = ("POST %s HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: %s\r\n"
+            "User-Agent: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: %d\r\n\r\n" % (path, DE, CHROME_WIN, len(body)))
+    data = (head + (body[:5] if partial else body)).encode()
+    s = socket.create_connection(("127.0.0.1", n.port), timeout=5)
+    if close == "rst":
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.sendall(data)
+    s.close()
+
+
+def test_clients_leaving_mid_lookup_crash_nothing(nginx_factory, own_redis, upstream):
+    n = make_nginx(nginx_factory, own_redis, workers=1)
+    assert_scored(n, upstream, "gina")
+    workers = n.worker_pids()
+    assert len(workers) == 1
+
+    pauser = own_redis.pause(2)
+    for i in range(24):
+        path = "/closed" if i % 2 else "/login"
+        raw_login(n, path, "leaver%d" % i, close="rst" if i % 3 == 0 else "fin",
+                  partial=(i % 8 == 7))
+        if i % 4 == 3:
+            time.sleep(0.06)     # some leave while others time out
+    # while Redis still sleeps, nginx answers everyone else
+    status, took = plain_get(n)
+    assert status == 200 and took < PLAIN_LIMIT
+    status, _, took = login(n, "stayer")
+    assert status == 302 and took < LIMIT
+    pauser.join(10)
+    drain(upstream, wait=0.3)
+
+    # after the pause: the late replies find nobody, and nothing breaks
+    wait_scored(n, upstream, "gina", within=10)
+    status, took = plain_get(n)
+    assert status == 200
+    assert n.worker_pids() == workers, "a worker was replaced:\n" + n.error_log()
+
+
+# --- 7. unix socket -----------------------------------------------------------
+
+def test_unix_socket_address(nginx_factory, redis_factory, upstream):
+    r = redis_factory(unixsocket=True)
+    n = make_nginx(nginx_factory, r, address="unix:" + r.unixsocket)
+    for user in ("henry", "henry", "iris"):
+        assert_scored(n, upstream, user)
+    time.sleep(0.1)
+    assert r.client().keys("f:*"), "the learning reached the unix-socket Redis"
+    assert not redis_lines(n, UNAVAILABLE_LINE), n.error_log()
+
+    # and it goes down and comes back like a TCP one
+    r.stop()
+    status, _, took = login(n, "henry")
+    assert status == 302 and took < LIMIT
+    assert "state_unavailable" in reasons(upstream.next())
+    r.start()
+    wait_scored(n, upstream, "henry", within=10)
