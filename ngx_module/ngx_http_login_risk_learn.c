@@ -729,5 +729,9 @@ ngx_http_login_risk_write_reply(ngx_http_login_risk_call_t *call,
                       reply ? reply->str : "");
     }
 
-    (void) rd;
+    if (reply && reply->type == REDIS_REPLY_ERROR
+        && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0)
+    {
+        ngx_http_login_risk_redis_noscript(rd);
+    }
 }

@@ -1199,7 +1199,11 @@ ngx_http_login_risk_init_process(ngx_cycle_t *cycle)
     lmcf->asn_open = ngx_http_login_risk_open_db(cycle, &lmcf->geoip_asn,
                                                  &lmcf->asn_db);
 
-    if (lmcf->used && lmcf->redis) {
+    /* workers only: not the cache manager and loader processes */
+    if (lmcf->used && lmcf->redis
+        && (ngx_process == NGX_PROCESS_WORKER
+            || ngx_process == NGX_PROCESS_SINGLE))
+    {
         lmcf->rd = ngx_http_login_risk_redis_start(cycle, lmcf->redis);
         if (lmcf->rd == NULL) {
             return NGX_ERROR;

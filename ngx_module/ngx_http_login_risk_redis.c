@@ -46,6 +46,8 @@ struct ngx_http_login_risk_redis_s {
 static void ngx_http_login_risk_redis_connect(
     ngx_http_login_risk_redis_t *rd);
 static void ngx_http_login_risk_redis_setup(ngx_http_login_risk_redis_t *rd);
+static void ngx_http_login_risk_redis_load_scripts(
+    ngx_http_login_risk_redis_t *rd);
 static void ngx_http_login_risk_redis_setup_reply(redisAsyncContext *ac,
     void *reply, void *privdata);
 static void ngx_http_login_risk_redis_connected(const redisAsyncContext *ac,
@@ -195,7 +197,6 @@ ngx_http_login_risk_redis_connect(ngx_http_login_risk_redis_t *rd)
 static void
 ngx_http_login_risk_redis_setup(ngx_http_login_risk_redis_t *rd)
 {
-    ngx_uint_t                         i;
     const char                        *argv[3];
     size_t                             argvlen[3];
     ngx_http_login_risk_redis_conf_t  *conf;
@@ -232,6 +233,17 @@ ngx_http_login_risk_redis_setup(ngx_http_login_risk_redis_t *rd)
             rd->setup++;
         }
     }
+
+    ngx_http_login_risk_redis_load_scripts(rd);
+}
+
+
+static void
+ngx_http_login_risk_redis_load_scripts(ngx_http_login_risk_redis_t *rd)
+{
+    ngx_uint_t   i;
+    const char  *argv[3];
+    size_t       argvlen[3];
 
     for (i = 0; i < LR_SCRIPT_COUNT_ALL; i++) {
         argv[0] = "SCRIPT";
@@ -415,6 +427,29 @@ ngx_http_login_risk_redis_check(ngx_http_login_risk_redis_t *rd)
     redisAsyncFree(ac);
 
     ngx_http_login_risk_redis_down(rd, "no answer in time");
+}
+
+
+/*
+ * Redis answered NOSCRIPT: its scripts went away (SCRIPT FLUSH, a failover
+ * to a replica that never saw them). Loads them again, once per loss: the
+ * commands after the reloads find them.
+ */
+
+void
+ngx_http_login_risk_redis_noscript(ngx_http_login_risk_redis_t *rd)
+{
+    if (rd->ac == NULL || rd->state != NGX_HTTP_LOGIN_RISK_REDIS_READY
+        || rd->setup > 0)
+    {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                  "login_risk: redis %V lost the scripts, loading them again",
+                  &rd->conf->address);
+
+    ngx_http_login_risk_redis_load_scripts(rd);
 }
 
 

@@ -150,6 +150,7 @@ ngx_http_login_risk_read_reply(ngx_http_login_risk_call_t *call,
     if (reply->type == REDIS_REPLY_ERROR) {
         if (ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0) {
             ctx->noscript = 1;
+            ngx_http_login_risk_redis_noscript(call->redis);
             return;
         }
 
@@ -212,7 +213,7 @@ ngx_http_login_risk_read_done(ngx_http_login_risk_call_t *call)
     ctx->call = NULL;
 
     /* the scripts went away (SCRIPT FLUSH, a failover): send them along
-     * once; the connection loads them again for the next requests */
+     * once; the connection is loading them again for the next requests */
     if (ctx->noscript && !ctx->retried && !ctx->unavailable) {
         ctx->noscript = 0;
         ctx->retried = 1;

@@ -23,10 +23,28 @@ Routes:
                       section that fetch()es /api/login
     POST /login       application/x-www-form-urlencoded
                       good -> 302 /account + Set-Cookie demo_session=...
+                      good, but X-Login-Risk-Action: challenge -> 200, the
+                             one-time password page (form POST /otp), no
+                             session yet
                       bad  -> 200, login page with "Invalid user or password"
     POST /api/login   application/json {"credentials":{"login":..,"password":..}}
                       good -> 200 {"ok":true,"redirect":"/account"} + cookie
+                      good, but challenged -> 200 {"ok":false,"step_up":true,
+                             "otp_hint":"...","ticket":"..."}, no session yet
                       bad  -> 401 {"ok":false,"error":"invalid credentials"}
+                      malformed -> 400 {"ok":false,"error":"..."}
+    POST /otp         application/x-www-form-urlencoded, fields `ticket`,
+                      `user`, `code`: the step-up of a challenged form login
+                      right -> 302 /account + cookie + the step-up outcome
+                      wrong -> 200, the one-time password page again with
+                               "Wrong code" while tries are left, else the
+                               login page with "sign in again"
+    POST /api/otp     application/json {"ticket":..,"user":..,"code":..}: the
+                      step-up of a challenged JSON login
+                      right -> 200 {"ok":true,"redirect":"/account"} + cookie
+                               + the step-up outcome
+                      wrong -> 401 {"ok":false,"error":"wrong code",
+                               "tries_left":N} (0: sign in again)
                       malformed -> 400 {"ok":false,"error":"..."}
     GET  /account     needs the session cookie (else 302 /login); shows every
                       X-Login-Risk-* request header that arrived with the login
@@ -38,9 +56,23 @@ The application's answer is what nginx-login-risk learns from: a successful
 login is a 302 (form) or 200 (JSON); a failed one is a 200 with the login page
 (form) or a 401 (JSON). `--outcome-header NAME` additionally adds
 `NAME: success` / `NAME: failure` to login responses, for configurations that
-read an explicit outcome header instead of the status.
+read an explicit outcome header instead of the status (`make demo` uses
+`--outcome-header X-Login-Risk-Outcome`). A challenged login gets neither.
 
-The password is never logged, stored or echoed back. Sessions live in memory
+Step-up (risk-based authentication): when nginx-login-risk hands on a login
+with `X-Login-Risk-Action: challenge` and the password is right, no session
+is made; the application asks for a one-time password instead. For the demo
+the code is shown on the page (a real bank sends it by SMS or an app): six
+random digits kept in memory for that pending step-up, valid 5 minutes, 3
+tries. The pending step-up is named by the `X-Login-Risk-Ticket` that came
+with the login (a random id of the application's when there is none). When
+the right code comes back the session is made, and the answer carries
+`X-Login-Risk-Outcome: challenge_passed` and `X-Login-Risk-Ticket: TICKET`,
+which nginx-login-risk reads, removes and learns from: the place and device
+of the challenged login become the user's own.
+
+The password is never logged, stored or echoed back; nor is a one-time
+password logged. Sessions live in memory
 and disappear when the process exits. SIGTERM / SIGINT stop it cleanly.
 """
 
@@ -50,6 +82,7 @@ import html
 import http.cookies
 import http.server
 import json
+import re
 import secrets
 import signal
 import sys
@@ -74,6 +107,20 @@ SESSIONS = {}  # token -> dict(user, name, created, via, risk_headers)
 SESSIONS_LOCK = threading.Lock()
 
 OUTCOME_HEADER = None  # set from --outcome-header
+
+# Step-up: what nginx-login-risk reads from the answer of a passed one. These
+# two names are fixed (the module strips them before the client sees them).
+STEP_UP_OUTCOME = ("X-Login-Risk-Outcome", "challenge_passed")
+TICKET_HEADER = "X-Login-Risk-Ticket"
+STEP_UP_TTL = 300       # seconds a one-time password is good for
+STEP_UP_TRIES = 3       # wrong codes before the step-up is dropped
+STEP_UP_MAX = 10000     # pending step-ups kept at most (oldest dropped)
+# base64url(user).attempt.expiry.keyid.mac; an application id "app-..."
+TICKET_RE = re.compile(r"[A-Za-z0-9_=.-]{1,1024}\Z")
+
+PENDING = {}  # ticket -> dict(user, code, expires, tries_left, via,
+              #                risk_headers, from_nginx)
+PENDING_LOCK = threading.Lock()
 
 
 def normalise_user(raw):
@@ -108,6 +155,70 @@ def new_session(user, via, risk_headers):
             "risk_headers": list(risk_headers),
         }
     return token
+
+
+def _purge_step_ups(now):
+    for key in [k for k, p in PENDING.items() if p["expires"] <= now]:
+        del PENDING[key]
+    while len(PENDING) >= STEP_UP_MAX:
+        del PENDING[next(iter(PENDING))]
+
+
+def new_step_up(user, via, risk_headers, ticket):
+    """Keep a pending step-up for a challenged login whose password was
+    right. Returns (ticket, code): the ticket names it (nginx's when there
+    is one), the code is the one-time password."""
+    from_nginx = bool(ticket) and TICKET_RE.match(ticket) is not None
+    if not from_nginx:
+        ticket = "app-" + secrets.token_urlsafe(24)
+    code = "%06d" % secrets.randbelow(1000000)
+    now = time.time()
+    with PENDING_LOCK:
+        _purge_step_ups(now)
+        PENDING[ticket] = {
+            "user": user,
+            "code": code,
+            "expires": now + STEP_UP_TTL,
+            "tries_left": STEP_UP_TRIES,
+            "via": via,
+            "risk_headers": list(risk_headers),
+            "from_nginx": from_nginx,
+        }
+    return ticket, code
+
+
+def get_step_up(ticket):
+    """The pending step-up named by ticket (a copy), or None."""
+    with PENDING_LOCK:
+        _purge_step_ups(time.time())
+        p = PENDING.get(ticket) if isinstance(ticket, str) else None
+        return dict(p) if p else None
+
+
+def check_step_up(ticket, user, code):
+    """Check a one-time password. Returns ("ok", step_up) once (the step-up
+    is used up), ("wrong", tries_left) for a wrong code or user (0: the
+    step-up is dropped), or ("unknown", 0) for an unknown or expired one."""
+    if not isinstance(ticket, str) or not isinstance(user, str) \
+            or not isinstance(code, str):
+        return "unknown", 0
+    code = "".join(code.split())
+    with PENDING_LOCK:
+        _purge_step_ups(time.time())
+        p = PENDING.get(ticket)
+        if p is None:
+            return "unknown", 0
+        right_user = _ACCOUNTS_BY_KEY.get(normalise_user(user)) == p["user"]
+        right_code = hmac.compare_digest(code.encode("utf-8", "surrogatepass"),
+                                         p["code"].encode("ascii"))
+        if right_user and right_code:
+            del PENDING[ticket]
+            return "ok", p
+        p["tries_left"] -= 1
+        if p["tries_left"] <= 0:
+            del PENDING[ticket]
+            return "wrong", 0
+        return "wrong", p["tries_left"]
 
 
 def get_session(token):
@@ -173,11 +284,58 @@ SPA_JS = """
         try {
           var j = JSON.parse(t);
           if (j && j.ok && j.redirect) {
-            var a = document.createElement('a');
-            a.href = j.redirect;
-            a.textContent = 'Continue to your account';
-            out.appendChild(document.createTextNode('\\n'));
-            out.appendChild(a);
+            continueLink(j.redirect);
+          } else if (j && j.step_up) {
+            // challenged: ask for the one-time password
+            pending = {ticket: j.ticket,
+                       user: document.getElementById('spa-user').value};
+            otpHint.textContent = j.otp_hint || '';
+            otpCode.value = '';
+            otpForm.hidden = false;
+            otpCode.focus();
+          }
+        } catch (e) {}
+      });
+    }).catch(function (e) {
+      out.textContent = 'request failed: ' + e;
+    });
+  });
+
+  var otpForm = document.getElementById('spa-otp');
+  var otpHint = document.getElementById('spa-otp-hint');
+  var otpCode = document.getElementById('spa-otp-code');
+  var pending = null;
+
+  function continueLink(href) {
+    var a = document.createElement('a');
+    a.href = href;
+    a.textContent = 'Continue to your account';
+    out.appendChild(document.createTextNode('\\n'));
+    out.appendChild(a);
+  }
+
+  otpForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    if (!pending) { return; }
+    out.textContent = '...';
+    fetch('/api/otp', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', 'Accept': 'application/json'},
+      body: JSON.stringify({ticket: pending.ticket, user: pending.user,
+                            code: otpCode.value})
+    }).then(function (r) {
+      return r.text().then(function (t) {
+        out.textContent = 'HTTP ' + r.status + '\\n' + t;
+        try {
+          var j = JSON.parse(t);
+          if (j && j.ok && j.redirect) {
+            otpForm.hidden = true;
+            pending = null;
+            continueLink(j.redirect);
+          } else if (j && j.tries_left === 0) {
+            otpForm.hidden = true;
+            pending = null;
           }
         } catch (e) {}
       });
@@ -234,6 +392,15 @@ def login_page(error=None, username=""):
         ' autocomplete="current-password" required>\n'
         '<br><button type="submit" id="spa-submit">Sign in (JSON)</button>\n'
         "</form>\n"
+        '<form id="spa-otp" name="spa-otp" hidden>\n'
+        '<p class="small">This sign-in looks unusual: confirm it with a '
+        "one-time password.</p>\n"
+        '<p id="spa-otp-hint"></p>\n'
+        '<label for="spa-otp-code">One-time password</label>\n'
+        '<input type="text" id="spa-otp-code" inputmode="numeric"'
+        ' autocomplete="one-time-code" maxlength="6" required>\n'
+        '<br><button type="submit" id="spa-otp-submit">Confirm</button>\n'
+        "</form>\n"
         '<pre id="spa-result" aria-live="polite"></pre>\n'
         "</section>\n"
         '<p class="small">Demo accounts: see <code>bank_app.py '
@@ -243,6 +410,43 @@ def login_page(error=None, username=""):
         "(served by nginx under /login-risk/) will go here. -->\n"
     )
     return page("Sign in", body)
+
+
+def otp_page(ticket, user, code, error=None):
+    """The step-up of a challenged form login. DEMO ONLY: the code is shown
+    on the page; a real bank sends it by SMS or an authenticator app."""
+    err = ""
+    if error:
+        err = '<p class="error" role="alert">' + html.escape(error) + "</p>\n"
+    body = (
+        "<section>\n"
+        "<h2>Confirm it is you</h2>\n"
+        "<p>This sign-in looks unusual (a new place or device). Enter the "
+        "one-time password we sent you. It is good for 5 minutes and "
+        + str(STEP_UP_TRIES) + " tries.</p>\n" + err +
+        '<p class="small">Demo: your one-time password is <strong id="otp-code">'
+        + html.escape(code) + "</strong> (a real bank sends it by SMS or an "
+        "app).</p>\n"
+        '<form id="otp" name="otp" method="POST" action="/otp"'
+        ' autocomplete="off">\n'
+        '<input type="hidden" name="ticket" value="' + html.escape(ticket) +
+        '">\n'
+        '<input type="hidden" name="user" value="' + html.escape(user) +
+        '">\n'
+        '<label for="code">One-time password</label>\n'
+        '<input type="text" id="code" name="code" inputmode="numeric"'
+        ' autocomplete="one-time-code" maxlength="6" required autofocus>\n'
+        '<br><button type="submit">Confirm</button>\n'
+        "</form>\n"
+        '<p class="small"><a href="/login">Cancel</a></p>\n'
+        "</section>\n"
+    )
+    return page("Confirm it is you", body)
+
+
+def otp_hint(code):
+    return ("Demo: your one-time password is %s (a real bank sends it by "
+            "SMS or an app)." % code)
 
 
 def account_page(sess):
@@ -391,6 +595,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return [(OUTCOME_HEADER, "success" if ok else "failure")]
         return []
 
+    def _challenged(self):
+        action = self.headers.get("X-Login-Risk-Action") or ""
+        return action.strip().lower() == "challenge"
+
+    def _step_up(self, user, via):
+        """A challenged login with the right password: (ticket, code) of a
+        new pending step-up; the session waits for the one-time password."""
+        return new_step_up(user, via, self._risk_headers(),
+                           (self.headers.get(TICKET_HEADER) or "").strip())
+
+    def _step_up_passed(self, ticket, step_up):
+        """The headers of a passed step-up: the session cookie and, for a
+        ticket from nginx-login-risk, the outcome that teaches it."""
+        token = new_session(step_up["user"],
+                            step_up["via"] + " + one-time password",
+                            step_up["risk_headers"])
+        headers = [self._login_cookie(token)]
+        if step_up["from_nginx"]:
+            headers += [STEP_UP_OUTCOME, (TICKET_HEADER, ticket)]
+        return headers
+
     # -- routing --
 
     def _route_path(self):
@@ -427,18 +652,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._post_form_login()
             elif path == "/api/login":
                 self._post_json_login()
+            elif path == "/otp":
+                self._post_form_otp()
+            elif path == "/api/otp":
+                self._post_json_otp()
             else:
                 self._read_body()
                 self._send(404, not_found_page())
         except BadRequest as e:
-            if path == "/api/login":
+            if path in ("/api/login", "/api/otp"):
                 self._json(e.status, {"ok": False, "error": e.message})
             else:
                 self._send(e.status, page("Error", "<section><h2>" +
                            html.escape(str(e.status) + " " + e.message) +
                            "</h2></section>\n"))
 
-    def _post_form_login(self):
+    def _read_form(self):
         body = self._read_body()
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/x-www-form-urlencoded":
@@ -447,11 +676,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest(400, "form body is not UTF-8")
-        form = urllib.parse.parse_qs(text, keep_blank_values=True)
+        return urllib.parse.parse_qs(text, keep_blank_values=True)
+
+    def _read_json_object(self):
+        body = self._read_body()
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise BadRequest(400, "malformed JSON")
+        if not isinstance(doc, dict):
+            raise BadRequest(400, "expected a JSON object")
+        return doc
+
+    def _post_form_login(self):
+        form = self._read_form()
         username = (form.get("username") or [""])[0]
         password = (form.get("password") or [""])[0]
         user = check_credentials(username, password)
-        if user:
+        if user and self._challenged():
+            ticket, code = self._step_up(user, "form POST /login")
+            self._note = "login=step-up user=" + user
+            self._send(200, otp_page(ticket, user, code))
+        elif user:
             token = new_session(user, "form POST /login", self._risk_headers())
             self._note = "login=success user=" + user
             self._redirect("/account", [self._login_cookie(token)] +
@@ -462,12 +708,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                        headers=self._outcome(False))
 
     def _post_json_login(self):
-        body = self._read_body()
-        try:
-            doc = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise BadRequest(400, "malformed JSON")
-        creds = doc.get("credentials") if isinstance(doc, dict) else None
+        doc = self._read_json_object()
+        creds = doc.get("credentials")
         if not isinstance(creds, dict):
             raise BadRequest(400, "expected {\"credentials\": {\"login\": ..., "
                                   "\"password\": ...}}")
@@ -477,7 +719,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise BadRequest(400, "credentials.login and credentials.password "
                                   "must be strings")
         user = check_credentials(login, password)
-        if user:
+        if user and self._challenged():
+            ticket, code = self._step_up(user, "JSON POST /api/login")
+            self._note = "login=step-up user=" + user
+            self._json(200, {"ok": False, "step_up": True,
+                             "otp_hint": otp_hint(code), "ticket": ticket})
+        elif user:
             token = new_session(user, "JSON POST /api/login", self._risk_headers())
             self._note = "login=success user=" + user
             self._json(200, {"ok": True, "redirect": "/account"},
@@ -486,6 +733,48 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._note = "login=failure user=" + _log_safe(login)
             self._json(401, {"ok": False, "error": "invalid credentials"},
                        self._outcome(False))
+
+    # -- step-up: the one-time password of a challenged login --
+
+    def _post_form_otp(self):
+        form = self._read_form()
+        ticket = (form.get("ticket") or [""])[0]
+        user = (form.get("user") or [""])[0]
+        code = (form.get("code") or [""])[0]
+        result, info = check_step_up(ticket, user, code)
+        if result == "ok":
+            self._note = "step-up=passed user=" + info["user"]
+            self._redirect("/account", self._step_up_passed(ticket, info))
+            return
+        self._note = "step-up=failed user=" + _log_safe(user)
+        pending = get_step_up(ticket) if result == "wrong" and info else None
+        if pending:
+            left = pending["tries_left"]
+            self._send(200, otp_page(ticket, pending["user"], pending["code"],
+                                     "Wrong code: %d %s left." % (
+                                         left, "try" if left == 1 else "tries")))
+        else:
+            self._send(200, login_page("The one-time password check failed "
+                                       "or expired: sign in again.", user))
+
+    def _post_json_otp(self):
+        doc = self._read_json_object()
+        ticket, user, code = doc.get("ticket"), doc.get("user"), doc.get("code")
+        if not all(isinstance(v, str) for v in (ticket, user, code)):
+            raise BadRequest(400, "ticket, user and code must be strings")
+        result, info = check_step_up(ticket, user, code)
+        if result == "ok":
+            self._note = "step-up=passed user=" + info["user"]
+            self._json(200, {"ok": True, "redirect": "/account"},
+                       self._step_up_passed(ticket, info))
+            return
+        self._note = "step-up=failed user=" + _log_safe(user)
+        if info:
+            error = "wrong code"
+        else:
+            error = ("the one-time password check failed or expired: "
+                     "sign in again")
+        self._json(401, {"ok": False, "error": error, "tries_left": info})
 
 
 def _log_safe(s, limit=64):

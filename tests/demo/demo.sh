@@ -69,20 +69,39 @@ start() {
 
     sed -e "s|@DIR@|$dir|g" -e "s|@MODULE@|$module|g" \
         -e "s|@GEOIP@|$root/build/geoip|g" -e "s|@PORT@|$port|g" \
-        -e "s|@APP_PORT@|$app_port|g" -e "s|@USER@|$user|" \
+        -e "s|@APP_PORT@|$app_port|g" -e "s|@REDIS_PORT@|$redis_port|g" \
+        -e "s|@USER@|$user|" \
         "$root/tests/demo/nginx.conf.in" > "$dir/nginx.conf"
+
+    # The key that signs step-up tickets, made once and kept: 0640, owned
+    # by whoever runs the demo (nginx's master reads it; its workers run as
+    # that user too, or root, see above), never readable by everyone.
+    keys="$dir/login-risk.keys"
+    if [ ! -s "$keys" ]; then
+        (umask 077 && echo "k1 $(openssl rand -hex 32)" > "$keys.tmp")
+        mv "$keys.tmp" "$keys"
+    fi
+    chmod 0640 "$keys"
 
     redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
         --save "" --appendonly no --daemonize yes \
         --pidfile "$dir/redis.pid" --logfile "$dir/logs/redis.log"
 
+    # the application says what became of a login (success / failure) with
+    # the header nginx-login-risk reads and removes
     /usr/bin/python3 "$root/tests/demo/bank_app.py" --listen "127.0.0.1:$app_port" \
-        >"$dir/logs/app.log" 2>&1 &
+        --outcome-header X-Login-Risk-Outcome >"$dir/logs/app.log" 2>&1 &
     echo $! > "$dir/app.pid"
 
-    "$nginx" -p "$dir" -c "$dir/nginx.conf"
-
+    # nginx's workers connect to Redis when they start: let it listen first
     wait_port "$redis_port"
+
+    if ! "$nginx" -p "$dir" -c "$dir/nginx.conf"; then
+        echo "demo: nginx did not start; see above and $dir/logs/error.log" >&2
+        stop >/dev/null
+        exit 1
+    fi
+
     wait_port "$app_port"
     wait_port "$port"
     info

@@ -293,3 +293,26 @@ def test_outcome_header_teaches_and_never_reaches_the_client(risk_nginx, upstrea
     settle(n)
     keys = n.r.keys(n.prefix + "{u:*}:p")
     assert len(keys) == 1, "the success taught a profile"
+
+
+def test_scripts_flushed_from_redis_are_sent_again(risk_nginx, upstream):
+    n = risk_nginx
+    for i in range(3):
+        login(n, "jack", JP)
+        upstream.next()
+    n.r.script_flush()
+    # the read meets NOSCRIPT, goes again with EVAL, and is scored
+    login(n, "jack", DE)
+    req = upstream.next()
+    assert "state_unavailable" not in (req.header("X-Login-Risk-Reasons") or "")
+    assert "new_country" in req.header("X-Login-Risk-Reasons")
+    assert "lost the scripts, loading them again" in n.error_log()
+    settle(n)
+    # loaded again once, before the writes of that login went out
+    login(n, "jack", JP)
+    req = upstream.next()
+    assert "state_unavailable" not in (req.header("X-Login-Risk-Reasons") or "")
+    settle(n)
+    log = n.error_log()
+    assert log.count("lost the scripts") == 1
+    assert "write failed" not in log and "could not be sent" not in log
