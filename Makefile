@@ -31,7 +31,7 @@ APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps geoip test unit scenario integration bench test-asan demo demo-stop clean
+.PHONY: all deps geoip test unit scenario integration bench test-asan test-valgrind demo demo-stop clean
 
 all: $(MODULE) $(REPLAY)
 
@@ -133,6 +133,12 @@ test-asan: deps
 	$(MAKE) $(ASAN)/nginx $(GEOIP)
 	NGINX_BIN=$(ASAN)/nginx LR_MODULE=$(ASAN)/$(MODULE_SO) LR_ASAN=1 \
 	    $(MAKE) integration
+
+# nginx and the module under valgrind, a small and a ten times larger mix
+# of logins: what is lost must not grow with the requests
+test-valgrind: deps all
+	@command -v valgrind >/dev/null || $(SUDO) apt-get install -y -q valgrind
+	/usr/bin/python3 tests/tools/valgrind_leaks.py
 
 # --- demo ------------------------------------------------------------------
 

@@ -379,6 +379,12 @@ ngx_http_login_risk_redis_down(ngx_http_login_risk_redis_t *rd,
 }
 
 
+/*
+ * One timer, by state: down, it reconnects; connecting, it gives up the
+ * connect; ready, it watches that replies keep coming while some are due
+ * (the writes that no request waits for have no timer of their own).
+ */
+
 static void
 ngx_http_login_risk_redis_timer(ngx_event_t *ev)
 {
@@ -392,14 +398,22 @@ ngx_http_login_risk_redis_timer(ngx_event_t *ev)
         return;
     }
 
-    if (rd->state != NGX_HTTP_LOGIN_RISK_REDIS_READY) {
-        /* not connected, or the setup not answered, in time */
-        ac = rd->ac;
-        rd->ac = NULL;
-        ac->data = NULL;
-        redisAsyncFree(ac);
-        ngx_http_login_risk_redis_down(rd, "connect timed out");
+    if (rd->state == NGX_HTTP_LOGIN_RISK_REDIS_READY) {
+        ngx_http_login_risk_redis_check(rd);
+
+        if (rd->ac && rd->waiting && !rd->timer.timer_set) {
+            ngx_add_timer(&rd->timer, rd->conf->stuck_after);
+        }
+
+        return;
     }
+
+    /* not connected, or the setup not answered, in time */
+    ac = rd->ac;
+    rd->ac = NULL;
+    ac->data = NULL;
+    redisAsyncFree(ac);
+    ngx_http_login_risk_redis_down(rd, "connect timed out");
 }
 
 
@@ -512,6 +526,11 @@ ngx_http_login_risk_redis_send(ngx_http_login_risk_call_t *call,
     if (rd->waiting++ == 0) {
         /* the stuck clock starts with the first reply due */
         rd->last_reply = ngx_current_msec;
+    }
+
+    if (rd->state == NGX_HTTP_LOGIN_RISK_REDIS_READY && !rd->timer.timer_set)
+    {
+        ngx_add_timer(&rd->timer, rd->conf->stuck_after);
     }
 
     call->sent++;
