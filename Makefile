@@ -63,7 +63,10 @@ $(NGX_BUILD)/objs/Makefile: config
 
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(ENGINE_SRC) $(ENGINE_HDR) $(GLUE)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/$(MODULE_SO) $@
+	@# a new file, renamed over the old: a running nginx keeps the one it
+	@# mapped (cp over it would change the code under its workers)
+	cp $(NGX_BUILD)/objs/$(MODULE_SO) $@.new
+	mv -f $@.new $@
 
 $(GEOIP): tests/data/geoip-source.json tests/data/make-mmdb.pl
 	perl tests/data/make-mmdb.pl tests/data/geoip-source.json $(BUILD)/geoip

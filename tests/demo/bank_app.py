@@ -71,9 +71,9 @@ the right code comes back the session is made, and the answer carries
 which nginx-login-risk reads, removes and learns from: the place and device
 of the challenged login become the user's own.
 
-The password is never logged, stored or echoed back; nor is a one-time
-password logged. Sessions live in memory
-and disappear when the process exits. SIGTERM / SIGINT stop it cleanly.
+The password is never logged, stored or echoed back, and a one-time password
+is never logged. Sessions and pending step-ups live in memory and disappear
+when the process exits. SIGTERM / SIGINT stop it cleanly.
 """
 
 import argparse
@@ -269,6 +269,8 @@ SPA_JS = """
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     out.textContent = '...';
+    otpForm.hidden = true;
+    pending = null;
     var body = JSON.stringify({credentials: {
       login: document.getElementById('spa-user').value,
       password: document.getElementById('spa-password').value
@@ -412,6 +414,12 @@ def login_page(error=None, username=""):
     return page("Sign in", body)
 
 
+def otp_hint(code):
+    """DEMO ONLY: a real bank never shows the code, it sends it."""
+    return ("Demo: your one-time password is %s (a real bank sends it by "
+            "SMS or an app)." % code)
+
+
 def otp_page(ticket, user, code, error=None):
     """The step-up of a challenged form login. DEMO ONLY: the code is shown
     on the page; a real bank sends it by SMS or an authenticator app."""
@@ -422,11 +430,10 @@ def otp_page(ticket, user, code, error=None):
         "<section>\n"
         "<h2>Confirm it is you</h2>\n"
         "<p>This sign-in looks unusual (a new place or device). Enter the "
-        "one-time password we sent you. It is good for 5 minutes and "
-        + str(STEP_UP_TRIES) + " tries.</p>\n" + err +
-        '<p class="small">Demo: your one-time password is <strong id="otp-code">'
-        + html.escape(code) + "</strong> (a real bank sends it by SMS or an "
-        "app).</p>\n"
+        "one-time password we sent you. It is good for %d minutes and %d "
+        "tries.</p>\n" % (STEP_UP_TTL // 60, STEP_UP_TRIES) + err +
+        '<p class="small" id="otp-hint">' + html.escape(otp_hint(code)) +
+        "</p>\n"
         '<form id="otp" name="otp" method="POST" action="/otp"'
         ' autocomplete="off">\n'
         '<input type="hidden" name="ticket" value="' + html.escape(ticket) +
@@ -442,11 +449,6 @@ def otp_page(ticket, user, code, error=None):
         "</section>\n"
     )
     return page("Confirm it is you", body)
-
-
-def otp_hint(code):
-    return ("Demo: your one-time password is %s (a real bank sends it by "
-            "SMS or an app)." % code)
 
 
 def account_page(sess):

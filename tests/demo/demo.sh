@@ -108,6 +108,7 @@ start() {
 }
 
 info() {
+    local IPHONE="Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile Safari/604.1"
     cat <<INFO
 
   nginx-login-risk demo is running (nginx with 2 workers, Redis, demo bank)
@@ -117,12 +118,21 @@ info() {
             yamada / sakura-2026       carol@example.com / carol-pass
             (any other password fails: 200 with an error page)
 
-  Pretend to log in from elsewhere (the demo trusts X-Forwarded-For):
-    curl -i -d 'username=ＡＬＩＣＥ&password=correct horse' \\
-         -H 'X-Forwarded-For: 192.0.2.10' http://127.0.0.1:$port/login
-    curl -i -H 'Content-Type: application/json' \\
-         -d '{"credentials":{"login":"bob","password":"x"}}' \\
-         -H 'X-Forwarded-For: 2001:db8:4::1' http://127.0.0.1:$port/api/login
+  Try this (the demo trusts X-Forwarded-For: curl logs in from anywhere)
+    1. alice logs in from Tokyo a few times: allowed (302), and learnt
+       for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{http_code} ' \\
+         -d 'username=alice&password=correct horse' \\
+         -H 'X-Forwarded-For: 192.0.2.10' http://127.0.0.1:$port/login; done
+    2. then from São Paulo on an iPhone: challenged, the bank asks for a
+       one-time password (shown on the page, for the demo) before the session
+       curl -s -d 'username=alice&password=correct horse' \\
+         -A '$IPHONE' \\
+         -H 'X-Forwarded-For: 198.51.100.200' http://127.0.0.1:$port/login \\
+         | grep -o 'one-time password is [0-9]*'
+    3. why: score, action, reasons and the points of each reason
+       tail -1 $dir/logs/alert.log | python3 -m json.tool --no-ensure-ascii
+    Once the code is right (that page's form, POST /otp) nginx learns the
+    place and device; the JSON login (/api/login, /api/otp) works alike.
   Test addresses: 192.0.2.0/25 JP, 192.0.2.128/25 US, 198.51.100.0/25 DE,
     198.51.100.128/26 CH, 198.51.100.192/26 BR, 203.0.113.0/26 GB,
     2001:db8:1::/48 .. 2001:db8:6::/48 the same countries.

@@ -1,19 +1,36 @@
 """`make demo` end to end: the demo script starts Redis, the demo bank and
-nginx with the module; a demo account logs in; the script stops it all."""
+nginx with the module; a demo account logs in; habits are allowed, a login
+from another continent on another device is challenged and passes the demo
+bank's one-time password, after which that place and device are trusted;
+the script stops it all."""
 
+import contextlib
 import http.client
+import json
 import os
+import re
 import subprocess
 import tempfile
 import time
-from urllib.parse import unquote
+from html import unescape
+from urllib.parse import urlencode
 
-from conftest import MODULE, NGINX_BIN, free_port, nginx_env
+import redis
+
+from conftest import CHROME_WIN, MODULE, NGINX_BIN, SAFARI_IPHONE, free_port, nginx_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEMO = os.path.join(ROOT, "tests", "demo", "demo.sh")
+
+TOKYO = "192.0.2.10"
+SAO_PAULO = "198.51.100.200"
+FORM = "application/x-www-form-urlencoded"
 
 
-def test_demo_starts_logs_in_and_stops():
+@contextlib.contextmanager
+def demo():
+    """Runs `demo.sh start` on free ports in a private folder, yields its
+    environment, and checks that `demo.sh stop` stops everything."""
     env = dict(os.environ)
     env.update(LR_DEMO_DIR=tempfile.mkdtemp(prefix="lr-demo-"),
                LR_DEMO_PORT=str(free_port()), LR_DEMO_APP_PORT=str(free_port()),
@@ -21,13 +38,64 @@ def test_demo_starts_logs_in_and_stops():
                NGINX_BIN=NGINX_BIN, LR_MODULE=MODULE)
     env.update({k: v for k, v in nginx_env(env["LR_DEMO_DIR"]).items()
                 if k == "ASAN_OPTIONS"})
-    demo = os.path.join(ROOT, "tests", "demo", "demo.sh")
-    out = subprocess.run([demo, "start"], env=env, capture_output=True, text=True,
+    out = subprocess.run([DEMO, "start"], env=env, capture_output=True, text=True,
                          timeout=60)
     try:
         assert out.returncode == 0, out.stderr
-        assert "http://127.0.0.1:%s/login" % env["LR_DEMO_PORT"] in out.stdout
-        assert "make demo-stop" in out.stdout
+        env["stdout"] = out.stdout
+        yield env
+    finally:
+        stop = subprocess.run([DEMO, "stop"], env=env, capture_output=True, text=True,
+                              timeout=60)
+    assert stop.returncode == 0, stop.stderr
+    time.sleep(0.5)
+    for pidfile in ("nginx.pid", "redis.pid"):
+        path = os.path.join(env["LR_DEMO_DIR"], pidfile)
+        if os.path.exists(path):
+            pid = int(open(path).read())
+            assert not os.path.exists("/proc/%d" % pid), pidfile + " still running"
+
+
+def alerts(env, count):
+    """The first count lines of the demo's alert log, once written."""
+    path = os.path.join(env["LR_DEMO_DIR"], "logs", "alert.log")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and open(path).read().count("\n") < count:
+        time.sleep(0.02)
+    return [json.loads(line) for line in open(path).read().splitlines()[:count]]
+
+
+def learnt(r, count):
+    """Waits until Redis has learnt count successful logins in all (the
+    population counter is the last write of each): the demo runs two
+    workers, and the next login may be read by the other one."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if int(r.get("lr:{pop}:n") or 0) >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the demo did not learn %d logins" % count)
+
+
+def post(conn, path, body, ctype=FORM, headers=None):
+    h = {"Content-Type": ctype}
+    h.update(headers or {})
+    conn.request("POST", path, body=body, headers=h)
+    resp = conn.getresponse()
+    return resp, resp.read().decode()
+
+
+def no_risk_headers(resp):
+    return not [k for k, _ in resp.getheaders() if k.lower().startswith("x-login-risk-")]
+
+
+def test_demo_starts_logs_in_and_stops():
+    with demo() as env:
+        assert "http://127.0.0.1:%s/login" % env["LR_DEMO_PORT"] in env["stdout"]
+        assert "make demo-stop" in env["stdout"]
+        assert SAO_PAULO in env["stdout"] and "alert.log" in env["stdout"]
+        keys = os.path.join(env["LR_DEMO_DIR"], "login-risk.keys")
+        assert os.stat(keys).st_mode & 0o777 == 0o640
 
         port = int(env["LR_DEMO_PORT"])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -43,28 +111,106 @@ def test_demo_starts_logs_in_and_stops():
         page = conn.getresponse().read().decode()
         assert "X-Login-Risk-Country" in page and "DE" in page
         assert "Berlin" in page
+        assert "X-Login-Risk-Score" in page and "X-Login-Risk-Action" in page
 
         conn.request("POST", "/login", body="username=alice&password=wrong",
                      headers={"Content-Type": "application/x-www-form-urlencoded"})
         resp = conn.getresponse()
         assert resp.status == 200 and b"Invalid user or password" in resp.read()
+        assert no_risk_headers(resp), "the outcome header is for nginx only"
         conn.close()
 
+        lines = alerts(env, 2)
+        assert lines[0]["user"] == "alice" and lines[0]["status"] == 302
+        assert lines[0]["action"] == "allow"
+        assert lines[1]["status"] == 200
         alert_log = os.path.join(env["LR_DEMO_DIR"], "logs", "alert.log")
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and open(alert_log).read().count("\n") < 2:
-            time.sleep(0.05)
-        lines = open(alert_log).read().splitlines()
-        assert '"user":"alice"' in lines[0] and '"status":302' in lines[0]
-        assert '"status":200' in lines[1]
         assert "correct horse" not in open(alert_log).read()
-    finally:
-        stop = subprocess.run([demo, "stop"], env=env, capture_output=True, text=True,
-                              timeout=60)
-    assert stop.returncode == 0, stop.stderr
-    time.sleep(0.5)
-    for pidfile in ("nginx.pid", "redis.pid"):
-        path = os.path.join(env["LR_DEMO_DIR"], pidfile)
-        if os.path.exists(path):
-            pid = int(open(path).read())
-            assert not os.path.exists("/proc/%d" % pid), pidfile + " still running"
+        access_log = open(os.path.join(env["LR_DEMO_DIR"], "logs", "access.log")).read()
+        assert '"action":"allow"' in access_log and '"score":"' in access_log
+
+
+def test_demo_habits_allowed_stranger_steps_up_then_trusted():
+    with demo() as env:
+        r = redis.Redis(port=int(env["LR_DEMO_REDIS_PORT"]))
+        conn = http.client.HTTPConnection("127.0.0.1", int(env["LR_DEMO_PORT"]),
+                                          timeout=10)
+        home = {"X-Forwarded-For": TOKYO, "User-Agent": CHROME_WIN}
+        away = {"X-Forwarded-For": SAO_PAULO, "User-Agent": SAFARI_IPHONE}
+        good = "username=alice&password=correct+horse"
+
+        # alice's habits: her PC in Tokyo, allowed and learnt
+        for i in range(1, 6):
+            resp, _ = post(conn, "/login", good, headers=home)
+            assert resp.status == 302 and resp.getheader("Location") == "/account"
+            learnt(r, i)
+        assert all(a["action"] == "allow" for a in alerts(env, 5))
+
+        # São Paulo, an iPhone: the demo bank asks for a one-time password
+        resp, page = post(conn, "/login", good, headers=away)
+        assert resp.status == 200 and 'action="/otp"' in page
+        assert resp.getheader("Set-Cookie") is None, "no session before the step-up"
+        assert no_risk_headers(resp)
+        alert = alerts(env, 6)[5]
+        assert alert["action"] == "challenge" and alert["score"] >= 45
+        assert "new_country" in alert["reasons"] and alert["points"]
+        assert alert["location"]["city"] == "São Paulo"
+
+        code = re.search(r'id="otp-hint">[^<]*?(\d{6})', page).group(1)
+        ticket = unescape(re.search(r'name="ticket" value="([^"]+)"', page).group(1))
+        user = unescape(re.search(r'name="user" value="([^"]+)"', page).group(1))
+        assert user == "alice" and ticket.count(".") == 4
+
+        wrong = "0" * 6 if code != "0" * 6 else "1" * 6
+        resp, page = post(conn, "/otp", urlencode(
+            {"ticket": ticket, "user": user, "code": wrong}), headers=away)
+        assert resp.status == 200 and "Wrong code" in page
+        assert resp.getheader("Set-Cookie") is None
+
+        resp, _ = post(conn, "/otp", urlencode(
+            {"ticket": ticket, "user": user, "code": code}), headers=away)
+        assert resp.status == 302 and resp.getheader("Location") == "/account"
+        assert no_risk_headers(resp), resp.getheaders()
+        cookie = resp.getheader("Set-Cookie").split(";")[0]
+        conn.request("GET", "/account", headers={"Cookie": cookie})
+        page = conn.getresponse().read().decode()
+        assert "Alice Liddell" in page and "one-time password" in page
+        assert "challenge" in page and "São Paulo" in page
+        learnt(r, 6)  # the step-up teaches the challenged attempt
+
+        # that place and device are alice's now
+        resp, _ = post(conn, "/login", good, headers=away)
+        assert resp.status == 302 and resp.getheader("Location") == "/account"
+        alert = alerts(env, 7)[6]
+        assert alert["action"] in ("allow", "tag") and "new_country" not in alert["reasons"]
+
+        # the JSON login of the SPA: the same step-up through /api/otp
+        bob = json.dumps({"credentials": {"login": "bob", "password": "hunter2-bank"}})
+        for i in range(8, 11):
+            resp, _ = post(conn, "/api/login", bob, "application/json", home)
+            assert resp.status == 200
+            learnt(r, i)
+        resp, body = post(conn, "/api/login", bob, "application/json", away)
+        answer = json.loads(body)
+        assert resp.status == 200 and answer["ok"] is False and answer["step_up"] is True
+        assert resp.getheader("Set-Cookie") is None and no_risk_headers(resp)
+        code = re.search(r"\d{6}", answer["otp_hint"]).group(0)
+        resp, body = post(conn, "/api/otp", json.dumps(
+            {"ticket": answer["ticket"], "user": "bob", "code": code}),
+            "application/json", away)
+        assert resp.status == 200 and json.loads(body)["ok"] is True
+        assert resp.getheader("Set-Cookie") and no_risk_headers(resp)
+        # a code is good once
+        resp, body = post(conn, "/api/otp", json.dumps(
+            {"ticket": answer["ticket"], "user": "bob", "code": code}),
+            "application/json", away)
+        assert resp.status == 401 and json.loads(body)["tries_left"] == 0
+        conn.close()
+
+        error_log = open(os.path.join(env["LR_DEMO_DIR"], "logs", "error.log")).read()
+        assert 'step-up of user "alice" passed' in error_log
+        assert 'step-up of user "bob" passed' in error_log
+        assert "not valid" not in error_log
+        for name in ("alert.log", "access.log", "error.log", "app.log"):
+            text = open(os.path.join(env["LR_DEMO_DIR"], "logs", name)).read()
+            assert "correct horse" not in text and "hunter2-bank" not in text
