@@ -188,6 +188,10 @@ def main():
         results.append((n, lost(text), int(errors.group(1)) if errors else -1))
         print("rounds %4d: definitely lost %d bytes, %s errors"
               % (n, results[-1][1], results[-1][2]))
+        # what was lost, and where it was allocated
+        for block in re.split(r"==\d+== \n", text):
+            if "definitely lost in loss record" in block:
+                print(block.rstrip())
         if "exited on signal" in elog or "[alert]" in elog:
             print(elog)
             return 1
