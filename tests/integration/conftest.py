@@ -518,6 +518,13 @@ class OwnRedis:
             self.proc.kill()
             self.proc.wait()
 
+    def kill(self):
+        """Dies at once (SIGKILL), whatever it is doing: even paused, its
+        connections are reset."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -529,7 +536,9 @@ class OwnRedis:
 
     def pause(self, seconds):
         """DEBUG SLEEP from a thread: Redis answers nobody for that long.
-        Returns the thread; the pause has begun when this returns."""
+        Returns the thread (it ends with the pause) once the pause has
+        begun."""
+        import redis
         started = threading.Event()
 
         def sleep():
@@ -538,16 +547,27 @@ class OwnRedis:
             started.set()
             try:
                 c.execute_command("DEBUG", "SLEEP", seconds)
+            except redis.exceptions.ConnectionError:
+                pass            # the test stopped it meanwhile
             finally:
                 c.close()
 
         t = threading.Thread(target=sleep, daemon=True)
         t.start()
-        started.wait(5)
-        # the command is on its way: let Redis take it up
-        time.sleep(0.05)
         self.pausers.append(t)
-        return t
+        started.wait(5)
+        # the pause has begun when another client's PING goes unanswered
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            probe = self.client(socket_timeout=0.1)
+            try:
+                probe.ping()
+            except redis.exceptions.TimeoutError:
+                return t
+            finally:
+                probe.close()
+            time.sleep(0.01)
+        raise RuntimeError("redis did not pause")
 
     def log(self):
         path = os.path.join(self.dir, "redis.log")
