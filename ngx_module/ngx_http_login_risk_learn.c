@@ -98,6 +98,15 @@ ngx_http_login_risk_header_filter(ngx_http_request_t *r)
         outcome = ngx_http_login_risk_success_rule(r, ctx->llcf);
     }
 
+    /* a login scored without its state (Redis unavailable) was let through
+     * unexamined: its success must not teach the profile that the next
+     * logins are judged by; its failure still counts */
+    if (ctx->unavailable
+        && outcome == NGX_HTTP_LOGIN_RISK_OUTCOME_SUCCESS)
+    {
+        outcome = NGX_HTTP_LOGIN_RISK_OUTCOME_UNKNOWN;
+    }
+
     /* a challenged login teaches only once its step-up is passed */
     if (ctx->enforced == LR_ACTION_CHALLENGE
         && outcome != NGX_HTTP_LOGIN_RISK_OUTCOME_FAILURE)
@@ -613,10 +622,8 @@ ngx_http_login_risk_job_reply(ngx_http_login_risk_call_t *call,
     job = call->data;
 
     if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_WARN, job->log, 0,
-                      "login_risk: a learning write failed: %*s",
-                      (size_t) (reply ? reply->len : 0),
-                      reply ? reply->str : "");
+        ngx_http_login_risk_redis_write_failed(call->redis, reply,
+                                               "a profile write");
         job->again = 0;
         job->take = 0;
         return;
@@ -718,20 +725,6 @@ static void
 ngx_http_login_risk_write_reply(ngx_http_login_risk_call_t *call,
     ngx_uint_t index, redisReply *reply)
 {
-    ngx_http_login_risk_redis_t  *rd;
-
-    rd = call->data;
-
-    if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
-                      "login_risk: a counter write failed: %*s",
-                      (size_t) (reply ? reply->len : 0),
-                      reply ? reply->str : "");
-    }
-
-    if (reply && reply->type == REDIS_REPLY_ERROR
-        && ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0)
-    {
-        ngx_http_login_risk_redis_noscript(rd);
-    }
+    ngx_http_login_risk_redis_write_failed(call->redis, reply,
+                                           "a counter write");
 }

@@ -178,6 +178,8 @@ ngx_http_login_risk_redis_t *ngx_http_login_risk_redis_start(
 void ngx_http_login_risk_redis_stop(ngx_http_login_risk_redis_t *rd);
 void ngx_http_login_risk_redis_check(ngx_http_login_risk_redis_t *rd);
 void ngx_http_login_risk_redis_noscript(ngx_http_login_risk_redis_t *rd);
+void ngx_http_login_risk_redis_write_failed(ngx_http_login_risk_redis_t *rd,
+    redisReply *reply, const char *what);
 ngx_uint_t ngx_http_login_risk_redis_usable(ngx_http_login_risk_redis_t *rd);
 ngx_http_login_risk_call_t *ngx_http_login_risk_redis_call(
     ngx_http_login_risk_redis_t *rd);

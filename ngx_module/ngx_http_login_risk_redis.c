@@ -38,8 +38,11 @@ struct ngx_http_login_risk_redis_s {
     ngx_uint_t                         setup;       /* setup replies due */
     ngx_http_login_risk_call_t        *free;
     ngx_pool_t                        *pool;
+    ngx_msec_t                         write_error_at;
+    ngx_uint_t                         write_errors;    /* not logged yet */
     ngx_http_login_risk_redis_state_e  state;
     unsigned                           reported_down:1;
+    unsigned                           setup_failed:1;  /* this connection */
 };
 
 
@@ -203,6 +206,7 @@ ngx_http_login_risk_redis_setup(ngx_http_login_risk_redis_t *rd)
 
     conf = rd->conf;
     rd->setup = 0;
+    rd->setup_failed = 0;
 
     if (conf->password.len) {
         argv[0] = "AUTH";
@@ -280,12 +284,21 @@ ngx_http_login_risk_redis_setup_reply(redisAsyncContext *ac, void *reply,
     rd->last_reply = ngx_current_msec;
 
     if (rr->type == REDIS_REPLY_ERROR) {
-        /* the password never reaches the log, only what Redis said */
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "login_risk: redis %s failed: %*s", (char *) privdata,
-                      (size_t) rr->len, rr->str);
-        rd->state = NGX_HTTP_LOGIN_RISK_REDIS_DOWN;
-        redisAsyncDisconnect(ac);
+        /* the first error of the first failed connection says why (what
+         * Redis said, never the password); the replies after it (NOAUTH)
+         * and the reconnects that fail alike add nothing */
+        if (!rd->setup_failed && !rd->reported_down) {
+            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                          "login_risk: redis %s failed: %*s",
+                          (char *) privdata, (size_t) rr->len, rr->str);
+        }
+
+        if (!rd->setup_failed) {
+            rd->setup_failed = 1;
+            rd->state = NGX_HTTP_LOGIN_RISK_REDIS_DOWN;
+            redisAsyncDisconnect(ac);
+        }
+
         return;
     }
 
@@ -464,6 +477,42 @@ ngx_http_login_risk_redis_noscript(ngx_http_login_risk_redis_t *rd)
                   &rd->conf->address);
 
     ngx_http_login_risk_redis_load_scripts(rd);
+}
+
+
+/*
+ * A write that failed (an error reply: out of memory, a wrong type): said
+ * at most once every 10 s with the number of others, so that a Redis out
+ * of memory does not write one line per login. A write lost with its
+ * connection says nothing: the outage has its own line.
+ */
+
+void
+ngx_http_login_risk_redis_write_failed(ngx_http_login_risk_redis_t *rd,
+    redisReply *reply, const char *what)
+{
+    if (reply == NULL || reply->type != REDIS_REPLY_ERROR) {
+        return;
+    }
+
+    if (ngx_strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+        ngx_http_login_risk_redis_noscript(rd);
+    }
+
+    if (rd->write_error_at != 0
+        && ngx_current_msec - rd->write_error_at < 10000)
+    {
+        rd->write_errors++;
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                  "login_risk: %s failed: %*s (and %ui other writes since "
+                  "the last such line)", what, (size_t) reply->len,
+                  reply->str, rd->write_errors);
+
+    rd->write_error_at = ngx_current_msec;
+    rd->write_errors = 0;
 }
 
 

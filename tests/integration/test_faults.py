@@ -367,8 +367,13 @@ def test_wrong_password_fails_open_and_never_logs_it(nginx_factory, redis_factor
     deadline = time.monotonic() + 3
     while "AUTH failed" not in n.error_log() and time.monotonic() < deadline:
         time.sleep(0.05)
+    # said once, not at every reconnect, and not followed by NOAUTH lines
+    time.sleep(1.0)                 # several reconnects (100, 200, 400 ms)
     log = n.error_log()
     assert re.search(r"login_risk: redis AUTH failed: (WRONGPASS|ERR)", log), log
+    assert log.count("AUTH failed") == 1, log
+    assert "SCRIPT LOAD failed" not in log
+    assert len(UNAVAILABLE_LINE.findall(log)) == 1
     n.stop()
     for name in os.listdir(os.path.join(n.dir, "logs")):
         text = n.read(name)
@@ -552,3 +557,37 @@ def test_reload_while_logins_wait_for_redis(nginx_factory, own_redis, upstream):
     pauser.join(10)
     drain(upstream)
     wait_scored(n, upstream, "warm", within=10)
+
+
+# --- a success decided without its state ---------------------------------------
+
+def test_success_decided_without_state_teaches_no_profile(nginx_factory, own_redis,
+                                                          upstream):
+    """Redis slow but connected: the login times out (fail open, unexamined)
+    and succeeds; its writes reach Redis after the pause, but only the
+    attempt is counted, no profile is taught from it."""
+    n = make_nginx(nginx_factory, own_redis)
+    assert_scored(n, upstream, "warmup")
+    time.sleep(0.2)
+    c = own_redis.client()
+    profiles = len(c.keys("f:{u:*}:p"))
+    assert profiles == 1, "the warm-up login taught its profile"
+    ip_keys = set(c.keys("f:{ip:*}:u"))
+
+    pauser = own_redis.pause(0.4)   # shorter than the 1 s that drops the connection
+    status, _, took = login(n, "quinn", ip=US)
+    assert status == 302 and took < LIMIT
+    assert "state_unavailable" in reasons(upstream.next())
+    pauser.join()
+    time.sleep(0.3)
+    # its writes arrived (the attempt counts for the address)...
+    assert set(c.keys("f:{ip:*}:u")) - ip_keys, "the attempt reached Redis"
+    # ...but taught no profile
+    assert len(c.keys("f:{u:*}:p")) == profiles
+
+    # the same success, scored: it teaches
+    login(n, "quinn", ip=US)
+    assert "state_unavailable" not in reasons(upstream.next())
+    time.sleep(0.2)
+    assert len(c.keys("f:{u:*}:p")) == profiles + 1
+    assert "no answer in time" not in n.error_log(), "the connection was kept"

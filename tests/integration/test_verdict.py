@@ -300,6 +300,7 @@ def test_scripts_flushed_from_redis_are_sent_again(risk_nginx, upstream):
     for i in range(3):
         login(n, "jack", JP)
         upstream.next()
+    settle(n)       # the last login's writes are in before the flush
     n.r.script_flush()
     # the read meets NOSCRIPT, goes again with EVAL, and is scored
     login(n, "jack", DE)
