@@ -383,7 +383,9 @@ ngx_http_login_risk_redis_down(ngx_http_login_risk_redis_t *rd,
         ngx_del_timer(&rd->timer);
     }
 
-    ngx_add_timer(&rd->timer, rd->backoff);
+    /* with some jitter: the workers of every front end lost Redis at the
+     * same moment, and must not all come back at the same moment */
+    ngx_add_timer(&rd->timer, rd->backoff + ngx_random() % (rd->backoff / 2));
 
     rd->backoff *= 2;
     if (rd->backoff > NGX_HTTP_LOGIN_RISK_BACKOFF_MAX) {
