@@ -110,8 +110,16 @@ $(BENCH): tests/bench/bench_engine.c $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -o $@ $< $(ENGINE_SRC) $(ENGINE_LIBS)
 
+# then the module in nginx: wrk against a login location with and without
+# it, Redis on this machine (tests/bench/wrk-login.sh says what it prints)
+BENCH_PACKAGES := wrk
+
 bench: deps $(BENCH)
 	taskset -c 0 $(BENCH) $${BENCH_LOGINS:-1000000} $${BENCH_USERS:-20000}
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
+	$(MAKE) $(MODULE) $(GEOIP)
+	NGINX_BIN=$${NGINX_BIN:-/usr/sbin/nginx} LR_MODULE=$${LR_MODULE:-$(MODULE)} \
+	LR_GEOIP_DIR=$(BUILD)/geoip PYTHON=$(PYTHON) tests/bench/wrk-login.sh
 
 # --- AddressSanitizer: nginx and the module built together with ASan ------
 

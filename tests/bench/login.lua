@@ -1,18 +1,26 @@
 -- wrk script of tests/bench/wrk-login.sh: login POSTs of many users.
 --
 --   wrk -t2 -c32 -d10s -s tests/bench/login.lua http://127.0.0.1:PORT \
---       -- PATH [USERS [THREADS]]
+--       -- PATH [USERS [THREADS [PAUSE_MS]]]
 --
 -- PATH is the location to post to (/login, /plain); USERS the number of
 -- distinct users (default 10000); THREADS wrk's -t (default 1; wrk does
 -- not tell a script how many threads it runs, and each must know to share
--- the users out). User N posts "username=userN&password=x"
--- from a stable address of its own in the documentation ranges
--- (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, sent as X-Forwarded-For,
--- which the benchmark's nginx trusts from 127.0.0.1) with a stable browser
--- drawn from a few real ones: every login looks up a different user, IP
--- and device, never one hot key. The threads share the users out (thread
--- t takes users t, t + T, t + 2T, ...) and walk through them in turn.
+-- the users out); PAUSE_MS, when above 0, makes each connection wait about
+-- that long after an answer before its next request (wrk's delay()): a
+-- paced load below what the server can do, where latency is the server's
+-- own more than a queue's (wrk times a request from when it is sent).
+--
+-- User N posts "username=userN&password=x" from a stable address in the
+-- documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24;
+-- sent as X-Forwarded-For, which the benchmark's nginx trusts from
+-- 127.0.0.1; about 13 users share an address at 10,000 users) with a
+-- stable browser drawn from a few real ones (desktop and mobile, several
+-- families and versions). Every login reads another user's keys, and the
+-- addresses and browsers vary with them: no hot key but the population
+-- counts the module keeps for everyone. The threads share the users out
+-- (thread t takes users t, t + T, t + 2T, ...) and walk through them in
+-- turn, so a user comes back once every USERS logins.
 --
 -- All requests are built in init(): request() only picks the next one.
 -- done() prints one line for the shell script to parse:
@@ -65,6 +73,16 @@ function init(args)
     path = args[1] or "/login"
     local users = tonumber(args[2] or "10000")
     local step = tonumber(args[3] or "1")
+    local pause = tonumber(args[4] or "0")
+
+    -- wrk looks for delay() after init(): defined only when pacing. The
+    -- pause varies (half to one and a half of PAUSE_MS) so that the
+    -- connections do not fall into step and arrive as bursts.
+    if pause > 0 then
+        math.randomseed(os.time() * 64 + tid)
+        local lo, hi = math.floor(pause / 2), math.floor(pause * 3 / 2)
+        delay = function() return math.random(lo, hi) end
+    end
 
     reqs = {}
     for n = tid, users - 1, step do
