@@ -283,7 +283,7 @@ static void
 ngx_http_login_risk_learn(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx, ngx_http_login_risk_outcome_e outcome)
 {
-    int                               i, n;
+    unsigned                          pos;
     lr_writes                        *w;
     lr_redis_cmd                     *cmd;
     ngx_http_login_risk_job_t        *job;
@@ -304,7 +304,7 @@ ngx_http_login_risk_learn(ngx_http_request_t *r,
     }
 
     w = ngx_palloc(r->pool, sizeof(lr_writes));
-    cmd = ngx_palloc(r->pool, 3 * sizeof(lr_redis_cmd));
+    cmd = ngx_palloc(r->pool, sizeof(lr_redis_cmd));
     if (w == NULL || cmd == NULL) {
         return;
     }
@@ -324,28 +324,30 @@ ngx_http_login_risk_learn(ngx_http_request_t *r,
         break;
     }
 
-    n = lr_redis_count((char *) lmcf->prefix.data, lmcf->sha[LR_SCRIPT_COUNT],
-                       &ctx->keys, w, cmd);
+    call = ngx_http_login_risk_redis_call(lmcf->rd);
+    if (call == NULL) {
+        return;
+    }
 
-    if (n > 0) {
-        call = ngx_http_login_risk_redis_call(lmcf->rd);
-        if (call == NULL) {
-            return;
+    call->data = lmcf->rd;
+    call->reply = ngx_http_login_risk_write_reply;
+
+    /* plain commands, one after the other on the connection: no reply is
+     * waited for */
+    pos = 0;
+
+    while (lr_redis_count((char *) lmcf->prefix.data, &ctx->keys, w, &pos,
+                          cmd)
+           == 1)
+    {
+        if (ngx_http_login_risk_redis_send(call, cmd) != NGX_OK) {
+            break;
         }
+    }
 
-        call->data = lmcf->rd;
-        call->reply = ngx_http_login_risk_write_reply;
-
-        for (i = 0; i < n; i++) {
-            if (ngx_http_login_risk_redis_send(call, &cmd[i]) != NGX_OK) {
-                break;
-            }
-        }
-
-        /* else the last reply gives the call back */
-        if (call->sent == 0) {
-            ngx_http_login_risk_redis_release(call);
-        }
+    /* else the last reply gives the call back */
+    if (call->sent == 0) {
+        ngx_http_login_risk_redis_release(call);
     }
 
     if (!w->learn) {
@@ -584,8 +586,7 @@ ngx_http_login_risk_job_cas(ngx_http_login_risk_job_t *job)
 
     /* the population counts the login once, whatever the retries */
     if (job->tries == 1
-        && (lr_redis_pop_learn((char *) lmcf->prefix.data,
-                               lmcf->sha[LR_SCRIPT_POP_LEARN], &job->w.f,
+        && (lr_redis_pop_learn((char *) lmcf->prefix.data, &job->w.f,
                                &cmd[1])
             != 0
             || ngx_http_login_risk_redis_send(call, &cmd[1]) != NGX_OK))

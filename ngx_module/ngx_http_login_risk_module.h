@@ -137,7 +137,9 @@ typedef struct {
     size_t                     profile_raw_len;
     ngx_http_login_risk_call_t  *call;          /* waiting for Redis */
     ngx_event_t                timer;
-    lr_read_part               parts[LR_READ_COUNT];   /* by reply */
+    u_char                     parts[LR_READ_COUNT * LR_READ_CMDS_MAX];
+                                                /* part * 2 + command, by
+                                                   reply */
     char                       attempt[33];
     char                      *ticket;
 

@@ -69,10 +69,9 @@ static ngx_int_t
 ngx_http_login_risk_send_reads(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx, ngx_uint_t evalsha)
 {
-    int                               rc;
+    int                               rc, i;
     ngx_uint_t                        part, n;
     lr_redis_cmd                     *cmd;
-    const char                       *sha;
     ngx_http_login_risk_call_t       *call;
     ngx_http_login_risk_main_conf_t  *lmcf;
 
@@ -85,7 +84,7 @@ ngx_http_login_risk_send_reads(ngx_http_request_t *r,
         }
     }
 
-    cmd = ngx_palloc(r->pool, sizeof(lr_redis_cmd));
+    cmd = ngx_palloc(r->pool, LR_READ_CMDS_MAX * sizeof(lr_redis_cmd));
     if (cmd == NULL) {
         return NGX_ERROR;
     }
@@ -104,23 +103,25 @@ ngx_http_login_risk_send_reads(ngx_http_request_t *r,
     ctx->profile_raw_len = 0;
     n = 0;
 
+    /* one flush: hiredis writes them together when the socket is ready */
     for (part = 0; part < LR_READ_COUNT; part++) {
-        sha = evalsha ? lmcf->sha[part == LR_READ_POP ? LR_SCRIPT_POP
-                                                      : LR_SCRIPT_READ]
-                      : NULL;
+        rc = lr_redis_read((char *) lmcf->prefix.data,
+                           evalsha ? lmcf->sha[LR_SCRIPT_READ] : NULL,
+                           part, &ctx->keys, cmd);
 
-        rc = lr_redis_read((char *) lmcf->prefix.data, sha, part,
-                           &ctx->keys, cmd);
-        if (rc == 0) {
-            continue;
+        for (i = 0; i < rc; i++) {
+            if (ngx_http_login_risk_redis_send(call, &cmd[i]) != NGX_OK) {
+                rc = -1;
+                break;
+            }
+
+            ctx->parts[n++] = (u_char) (part * LR_READ_CMDS_MAX + i);
         }
 
-        if (rc < 0 || ngx_http_login_risk_redis_send(call, cmd) != NGX_OK) {
+        if (rc < 0) {
             ngx_http_login_risk_redis_release(call);
             return NGX_ERROR;
         }
-
-        ctx->parts[n++] = part;
     }
 
     ctx->call = call;
@@ -134,6 +135,7 @@ ngx_http_login_risk_read_reply(ngx_http_login_risk_call_t *call,
     ngx_uint_t index, redisReply *reply)
 {
     int                          rc;
+    ngx_uint_t                   sub;
     lr_read_part                 part;
     redisReply                  *blob;
     ngx_http_request_t          *r;
@@ -161,9 +163,10 @@ ngx_http_login_risk_read_reply(ngx_http_login_risk_call_t *call,
         return;
     }
 
-    part = ctx->parts[index];
+    part = ctx->parts[index] / LR_READ_CMDS_MAX;
+    sub = ctx->parts[index] % LR_READ_CMDS_MAX;
 
-    rc = lr_redis_read_reply(part, reply, &ctx->keys, ctx->login.time_ms,
+    rc = lr_redis_read_reply(part, sub, reply, &ctx->keys, ctx->login.time_ms,
                              ctx->llcf->engine.profile_max_age_s * 1000,
                              ctx->profile, &ctx->view);
 

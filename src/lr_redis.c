@@ -12,57 +12,15 @@
  * nothing, so a new user, IP or device needs no setup.
  */
 
-/* KEYS: anything; ARGV[i]: what to do with KEYS[i]: g GET, h PFCOUNT,
- * t take (GET, then DEL: a single-use value) */
+/* KEYS: anything; ARGV[i]: what to do with KEYS[i]: g GET, t take (GET,
+ * then DEL: a single-use value) */
 static const char  lr_script_read[] =
     "local r = {}\n"
     "for i, k in ipairs(KEYS) do\n"
-    "  local op = ARGV[i]\n"
-    "  if op == 'h' then\n"
-    "    r[i] = redis.call('PFCOUNT', k)\n"
-    "  else\n"
-    "    r[i] = redis.call('GET', k)\n"
-    "    if op == 't' then redis.call('DEL', k) end\n"
-    "  end\n"
+    "  r[i] = redis.call('GET', k)\n"
+    "  if ARGV[i] == 't' then redis.call('DEL', k) end\n"
     "end\n"
     "return r\n";
-
-/* KEYS: sketch, total; ARGV: depth, then depth cells per feature.
- * Returns the total and, per feature, its smallest cell (the estimate). */
-static const char  lr_script_pop[] =
-    "local depth = tonumber(ARGV[1])\n"
-    "local cmd = {'BITFIELD', KEYS[1]}\n"
-    "for i = 2, #ARGV do\n"
-    "  cmd[#cmd + 1] = 'GET'; cmd[#cmd + 1] = 'u32'\n"
-    "  cmd[#cmd + 1] = '#' .. ARGV[i]\n"
-    "end\n"
-    "local v = redis.call(unpack(cmd))\n"
-    "local out = {tonumber(redis.call('GET', KEYS[2]) or '0')}\n"
-    "for g = 0, (#ARGV - 1) / depth - 1 do\n"
-    "  local m = v[g * depth + 1]\n"
-    "  for j = 2, depth do\n"
-    "    if v[g * depth + j] < m then m = v[g * depth + j] end\n"
-    "  end\n"
-    "  out[#out + 1] = m\n"
-    "end\n"
-    "return out\n";
-
-/* KEYS: counters; ARGV: per key op (i INCR, h PFADD, d DEL), window in
- * seconds, member. A window starts with its first event. */
-static const char  lr_script_count[] =
-    "for i, k in ipairs(KEYS) do\n"
-    "  local op = ARGV[3 * i - 2]\n"
-    "  if op == 'd' then\n"
-    "    redis.call('DEL', k)\n"
-    "  else\n"
-    "    if op == 'i' then redis.call('INCR', k)\n"
-    "    else redis.call('PFADD', k, ARGV[3 * i]) end\n"
-    "    if redis.call('TTL', k) < 0 then\n"
-    "      redis.call('EXPIRE', k, ARGV[3 * i - 1])\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "return #KEYS\n";
 
 /* KEYS: profile; ARGV: the encoding learnt from, the new one, TTL.
  * Another front end may have written in between: then nothing is written
@@ -73,26 +31,13 @@ static const char  lr_script_profile[] =
     "redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])\n"
     "return {1}\n";
 
-/* KEYS: sketch, total; ARGV: the cells of a login's features */
-static const char  lr_script_pop_learn[] =
-    "local cmd = {'BITFIELD', KEYS[1], 'OVERFLOW', 'SAT'}\n"
-    "for i = 1, #ARGV do\n"
-    "  cmd[#cmd + 1] = 'INCRBY'; cmd[#cmd + 1] = 'u32'\n"
-    "  cmd[#cmd + 1] = '#' .. ARGV[i]; cmd[#cmd + 1] = 1\n"
-    "end\n"
-    "if #ARGV > 0 then redis.call(unpack(cmd)) end\n"
-    "return redis.call('INCR', KEYS[2])\n";
-
 
 static const struct {
     const char  *name;
     const char  *text;
 } lr_scripts[LR_SCRIPT_COUNT_ALL] = {
     { "read", lr_script_read },
-    { "pop", lr_script_pop },
-    { "count", lr_script_count },
     { "profile", lr_script_profile },
-    { "pop_learn", lr_script_pop_learn },
 };
 
 
@@ -202,10 +147,11 @@ lr_redis_cells(unsigned f, uint64_t v, uint64_t cell[LR_CMS_DEPTH])
 {
     unsigned  r;
 
-    /* rows take different 16 bits of the value's hash */
+    /* rows take different bits of the value's hash */
     for (r = 0; r < LR_CMS_DEPTH; r++) {
-        cell[r] = ((uint64_t) f * LR_CMS_DEPTH + r) * LR_CMS_WIDTH
-                  + ((v >> (16 * r)) & (LR_CMS_WIDTH - 1));
+        cell[r] = LR_CMS_FIRST
+                  + ((uint64_t) f * LR_CMS_DEPTH + r) * LR_CMS_WIDTH
+                  + ((v >> (32 * r)) & (LR_CMS_WIDTH - 1));
     }
 }
 
@@ -216,11 +162,12 @@ lr_redis_cells(unsigned f, uint64_t v, uint64_t cell[LR_CMS_DEPTH])
 
 int
 lr_redis_read(const char *prefix, const char *sha, lr_read_part part,
-    const lr_keys *keys, lr_redis_cmd *cmd)
+    const lr_keys *keys, lr_redis_cmd cmd[LR_READ_CMDS_MAX])
 {
-    int       rc;
-    unsigned  f, r;
-    uint64_t  cell[LR_CMS_DEPTH];
+    int          rc;
+    unsigned     f, r;
+    uint64_t     cell[LR_CMS_DEPTH], id;
+    const char  *tag;
 
     switch (part) {
 
@@ -229,18 +176,18 @@ lr_redis_read(const char *prefix, const char *sha, lr_read_part part,
             return 0;
         }
 
-        lr_redis_cmd_script(cmd, LR_SCRIPT_READ, sha);
-        rc = lr_redis_cmd_argf(cmd, "3")
-             | lr_redis_cmd_argf(cmd, "%s{u:" LR_HEX "}:p", prefix,
+        lr_redis_cmd_script(&cmd[0], LR_SCRIPT_READ, sha);
+        rc = lr_redis_cmd_argf(&cmd[0], "3")
+             | lr_redis_cmd_argf(&cmd[0], "%s{u:" LR_HEX "}:p", prefix,
                                  LR_U(keys->user))
-             | lr_redis_cmd_argf(cmd, "%s{u:" LR_HEX "}:f", prefix,
+             | lr_redis_cmd_argf(&cmd[0], "%s{u:" LR_HEX "}:f", prefix,
                                  LR_U(keys->user))
-             | lr_redis_cmd_argf(cmd, "%s{u:" LR_HEX "}:if:" LR_HEX, prefix,
-                                 LR_U(keys->user),
+             | lr_redis_cmd_argf(&cmd[0], "%s{u:" LR_HEX "}:if:" LR_HEX,
+                                 prefix, LR_U(keys->user),
                                  LR_U(keys->counter[LR_C_IP_USER_FAILURES]))
-             | lr_redis_cmd_argf(cmd, "g")
-             | lr_redis_cmd_argf(cmd, "g")
-             | lr_redis_cmd_argf(cmd, "g");
+             | lr_redis_cmd_argf(&cmd[0], "g")
+             | lr_redis_cmd_argf(&cmd[0], "g")
+             | lr_redis_cmd_argf(&cmd[0], "g");
         return rc ? -1 : 1;
 
     case LR_READ_IP:
@@ -249,32 +196,39 @@ lr_redis_read(const char *prefix, const char *sha, lr_read_part part,
             return 0;
         }
 
-        lr_redis_cmd_script(cmd, LR_SCRIPT_READ, sha);
-        rc = lr_redis_cmd_argf(cmd, "2")
-             | lr_redis_cmd_argf(cmd, "%s{%s:" LR_HEX "}:f", prefix,
-                                 part == LR_READ_IP ? "ip" : "d",
-                                 LR_U(part == LR_READ_IP ? keys->ip
-                                                         : keys->device))
-             | lr_redis_cmd_argf(cmd, "%s{%s:" LR_HEX "}:u", prefix,
-                                 part == LR_READ_IP ? "ip" : "d",
-                                 LR_U(part == LR_READ_IP ? keys->ip
-                                                         : keys->device))
-             | lr_redis_cmd_argf(cmd, "g")
-             | lr_redis_cmd_argf(cmd, "h");
-        return rc ? -1 : 1;
+        tag = part == LR_READ_IP ? "ip" : "d";
+        id = part == LR_READ_IP ? keys->ip : keys->device;
+
+        lr_redis_cmd_init(&cmd[0]);
+        lr_redis_cmd_init(&cmd[1]);
+        rc = lr_redis_cmd_arg(&cmd[0], "GET", 3)
+             | lr_redis_cmd_argf(&cmd[0], "%s{%s:" LR_HEX "}:f", prefix, tag,
+                                 LR_U(id))
+             | lr_redis_cmd_arg(&cmd[1], "PFCOUNT", 7)
+             | lr_redis_cmd_argf(&cmd[1], "%s{%s:" LR_HEX "}:u", prefix, tag,
+                                 LR_U(id));
+        return rc ? -1 : 2;
 
     case LR_READ_POP:
-        lr_redis_cmd_script(cmd, LR_SCRIPT_POP, sha);
-        rc = lr_redis_cmd_argf(cmd, "2")
-             | lr_redis_cmd_argf(cmd, "%s{pop}:cms", prefix)
-             | lr_redis_cmd_argf(cmd, "%s{pop}:n", prefix)
-             | lr_redis_cmd_argf(cmd, "%u", (unsigned) LR_CMS_DEPTH);
+        lr_redis_cmd_init(&cmd[0]);
+        rc = lr_redis_cmd_arg(&cmd[0], "BITFIELD_RO", 11)
+             | lr_redis_cmd_argf(&cmd[0], "%s{pop}:cms", prefix)
+             | lr_redis_cmd_arg(&cmd[0], "GET", 3)
+             | lr_redis_cmd_arg(&cmd[0], "i64", 3)
+             | lr_redis_cmd_arg(&cmd[0], "0", 1);
 
+        /* only the values the login has: an unknown one counts 0 */
         for (f = 0; f < LR_F_COUNT; f++) {
+            if (keys->f.v[f] == 0) {
+                continue;
+            }
+
             lr_redis_cells(f, keys->f.v[f], cell);
 
             for (r = 0; r < LR_CMS_DEPTH; r++) {
-                rc |= lr_redis_cmd_argf(cmd, "%llu", LR_U(cell[r]));
+                rc |= lr_redis_cmd_arg(&cmd[0], "GET", 3)
+                      | lr_redis_cmd_arg(&cmd[0], "u32", 3)
+                      | lr_redis_cmd_argf(&cmd[0], "#%llu", LR_U(cell[r]));
             }
         }
 
@@ -337,22 +291,23 @@ lr_redis_clamp(uint64_t v)
 
 
 int
-lr_redis_read_reply(lr_read_part part, const redisReply *reply,
+lr_redis_read_reply(lr_read_part part, unsigned n, const redisReply *reply,
     const lr_keys *keys, int64_t now_ms, int64_t profile_max_age_ms,
     lr_profile *profile, lr_view *view)
 {
-    size_t               f;
-    uint64_t             a, b;
+    size_t               f, i;
+    unsigned             r;
+    uint64_t             a, b, min;
     const redisReply    *blob;
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+    if (reply == NULL) {
         return -1;
     }
 
     switch (part) {
 
     case LR_READ_USER:
-        if (reply->elements != 3
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3
             || lr_redis_number(reply->element[1], &a) != 0
             || lr_redis_number(reply->element[2], &b) != 0)
         {
@@ -392,42 +347,57 @@ lr_redis_read_reply(lr_read_part part, const redisReply *reply,
 
     case LR_READ_IP:
     case LR_READ_DEVICE:
-        if (reply->elements != 2
-            || lr_redis_number(reply->element[0], &a) != 0
-            || lr_redis_number(reply->element[1], &b) != 0)
+        /* GET of the failures (a string or nothing), PFCOUNT (a number) */
+        if (n > 1
+            || (n == 0 && reply->type == REDIS_REPLY_INTEGER)
+            || (n == 1 && reply->type != REDIS_REPLY_INTEGER)
+            || lr_redis_number(reply, &a) != 0)
         {
             return -1;
         }
 
-        if (part == LR_READ_IP) {
-            view->counter[LR_C_IP_FAILURES] = lr_redis_clamp(a);
-            view->counter[LR_C_IP_USERS] = lr_redis_clamp(b);
-
-        } else {
-            view->counter[LR_C_DEVICE_FAILURES] = lr_redis_clamp(a);
-            view->counter[LR_C_DEVICE_USERS] = lr_redis_clamp(b);
-        }
+        view->counter[part == LR_READ_IP
+                      ? (n == 0 ? LR_C_IP_FAILURES : LR_C_IP_USERS)
+                      : (n == 0 ? LR_C_DEVICE_FAILURES : LR_C_DEVICE_USERS)]
+            = lr_redis_clamp(a);
 
         return 0;
 
     case LR_READ_POP:
-        if (reply->elements != 1 + LR_F_COUNT
+        /* the login count, then LR_CMS_DEPTH cells per known value */
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1
             || lr_redis_number(reply->element[0], &a) != 0)
         {
             return -1;
         }
 
         view->pop_total = a;
+        i = 1;
 
         for (f = 0; f < LR_F_COUNT; f++) {
-            if (lr_redis_number(reply->element[1 + f], &b) != 0) {
-                return -1;
+            view->pop[f] = 0;
+
+            if (keys->f.v[f] == 0) {
+                continue;
             }
 
-            view->pop[f] = keys->f.v[f] ? b : 0;
+            min = UINT64_MAX;
+
+            for (r = 0; r < LR_CMS_DEPTH; r++, i++) {
+                if (i >= reply->elements
+                    || reply->element[i]->type != REDIS_REPLY_INTEGER
+                    || lr_redis_number(reply->element[i], &b) != 0)
+                {
+                    return -1;
+                }
+
+                min = b < min ? b : min;
+            }
+
+            view->pop[f] = min;
         }
 
-        return 0;
+        return i == reply->elements ? 0 : -1;
 
     default:
         return -1;
@@ -435,96 +405,79 @@ lr_redis_read_reply(lr_read_part part, const redisReply *reply,
 }
 
 
-typedef struct {
-    char      key[LR_REDIS_KEY_MAX];
-    char      op;
-    uint32_t  window_s;
-    uint64_t  member;
-} lr_redis_op;
-
-
-static int
-lr_redis_count_group(const char *prefix, const char *sha,
-    const lr_redis_op *ops, size_t n, lr_redis_cmd *cmd)
-{
-    int     rc;
-    size_t  i;
-
-    lr_redis_cmd_script(cmd, LR_SCRIPT_COUNT, sha);
-    rc = lr_redis_cmd_argf(cmd, "%u", (unsigned) n);
-
-    for (i = 0; i < n; i++) {
-        rc |= lr_redis_cmd_argf(cmd, "%s%s", prefix, ops[i].key);
-    }
-
-    for (i = 0; i < n; i++) {
-        rc |= lr_redis_cmd_argf(cmd, "%c", ops[i].op)
-              | lr_redis_cmd_argf(cmd, "%u", (unsigned) ops[i].window_s)
-              | lr_redis_cmd_argf(cmd, LR_HEX, LR_U(ops[i].member));
-    }
-
-    return rc ? -1 : 0;
-}
-
-
 int
-lr_redis_count(const char *prefix, const char *sha, const lr_keys *keys,
-    const lr_writes *w, lr_redis_cmd cmd[3])
+lr_redis_count(const char *prefix, const lr_keys *keys, const lr_writes *w,
+    unsigned *pos, lr_redis_cmd *cmd)
 {
-    int           filled;
-    size_t        n[3], g;
-    unsigned      i;
-    lr_redis_op   ops[3][4], *op;
+    int        rc;
+    char       key[LR_REDIS_KEY_MAX];
+    unsigned   i, expire;
+    uint64_t   id;
 
+    /* where each counter lives: the user's, the IP's or the device's tag */
     static const struct {
-        unsigned     group;             /* 0 user, 1 IP, 2 device */
+        char         group;             /* u user, i IP, d device */
         const char  *fmt;               /* after the prefix */
     } where[LR_C_COUNT] = {
-        [LR_C_IP_FAILURES] = { 1, "{ip:" LR_HEX "}:f" },
-        [LR_C_USER_FAILURES] = { 0, "{u:" LR_HEX "}:f" },
-        [LR_C_DEVICE_FAILURES] = { 2, "{d:" LR_HEX "}:f" },
-        [LR_C_IP_USER_FAILURES] = { 0, "{u:" LR_HEX "}:if:" LR_HEX },
-        [LR_C_IP_USERS] = { 1, "{ip:" LR_HEX "}:u" },
-        [LR_C_DEVICE_USERS] = { 2, "{d:" LR_HEX "}:u" },
+        [LR_C_IP_FAILURES] = { 'i', "%s{ip:" LR_HEX "}:f" },
+        [LR_C_USER_FAILURES] = { 'u', "%s{u:" LR_HEX "}:f" },
+        [LR_C_DEVICE_FAILURES] = { 'd', "%s{d:" LR_HEX "}:f" },
+        [LR_C_IP_USER_FAILURES] = { 'u', "%s{u:" LR_HEX "}:if:" LR_HEX },
+        [LR_C_IP_USERS] = { 'i', "%s{ip:" LR_HEX "}:u" },
+        [LR_C_DEVICE_USERS] = { 'd', "%s{d:" LR_HEX "}:u" },
     };
 
-    n[0] = n[1] = n[2] = 0;
-
-    for (i = 0; i < LR_C_COUNT; i++) {
-        if (w->incr[i] == 0 && w->reset[i] == 0) {
-            continue;
+    /* *pos: counter * 2, + 1 for the EXPIRE after its INCR or PFADD */
+    for (i = *pos / 2; i < LR_C_COUNT; i++, *pos = 2 * i) {
+        if (w->incr[i] != 0 || w->reset[i] != 0) {
+            break;
         }
-
-        g = where[i].group;
-        op = &ops[g][n[g]++];
-
-        snprintf(op->key, sizeof(op->key), where[i].fmt,
-                 LR_U(g == 0 ? keys->user : g == 1 ? keys->ip : keys->device),
-                 LR_U(keys->counter[i]));
-
-        op->op = w->reset[i] ? 'd'
-                 : (i == LR_C_IP_USERS || i == LR_C_DEVICE_USERS) ? 'h' : 'i';
-        op->window_s = w->window_s[i] ? w->window_s[i] : 1;
-        op->member = w->member[i];
     }
 
-    filled = 0;
-
-    for (g = 0; g < 3; g++) {
-        if (n[g] == 0) {
-            continue;
-        }
-
-        if (lr_redis_count_group(prefix, sha, ops[g], n[g], &cmd[filled])
-            != 0)
-        {
-            return -1;
-        }
-
-        filled++;
+    if (i == LR_C_COUNT) {
+        return 0;
     }
 
-    return filled;
+    expire = *pos % 2;
+
+    id = where[i].group == 'u' ? keys->user
+         : where[i].group == 'i' ? keys->ip : keys->device;
+
+    rc = snprintf(key, sizeof(key), where[i].fmt, prefix, LR_U(id),
+                  LR_U(keys->counter[i]));
+    if (rc < 0 || (size_t) rc >= sizeof(key)) {
+        return -1;
+    }
+
+    lr_redis_cmd_init(cmd);
+
+    if (w->reset[i]) {
+        rc = lr_redis_cmd_arg(cmd, "DEL", 3)
+             | lr_redis_cmd_argf(cmd, "%s", key);
+        *pos = 2 * (i + 1);
+
+    } else if (!expire) {
+        rc = (i == LR_C_IP_USERS || i == LR_C_DEVICE_USERS)
+             ? lr_redis_cmd_arg(cmd, "PFADD", 5)
+               | lr_redis_cmd_argf(cmd, "%s", key)
+               | lr_redis_cmd_argf(cmd, LR_HEX, LR_U(w->member[i]))
+             : lr_redis_cmd_arg(cmd, "INCR", 4)
+               | lr_redis_cmd_argf(cmd, "%s", key);
+        *pos = 2 * i + 1;
+
+    } else {
+        /* the window starts with the first event: a TTL only when the key
+         * has none */
+        rc = lr_redis_cmd_arg(cmd, "EXPIRE", 6)
+             | lr_redis_cmd_argf(cmd, "%s", key)
+             | lr_redis_cmd_argf(cmd, "%u", (unsigned) (w->window_s[i]
+                                                        ? w->window_s[i]
+                                                        : 1))
+             | lr_redis_cmd_arg(cmd, "NX", 2);
+        *pos = 2 * (i + 1);
+    }
+
+    return rc ? -1 : 1;
 }
 
 
@@ -548,17 +501,22 @@ lr_redis_profile_cas(const char *prefix, const char *sha, uint64_t user,
 
 
 int
-lr_redis_pop_learn(const char *prefix, const char *sha,
-    const lr_features *f, lr_redis_cmd *cmd)
+lr_redis_pop_learn(const char *prefix, const lr_features *f,
+    lr_redis_cmd *cmd)
 {
     int       rc;
     unsigned  i, r;
     uint64_t  cell[LR_CMS_DEPTH];
 
-    lr_redis_cmd_script(cmd, LR_SCRIPT_POP_LEARN, sha);
-    rc = lr_redis_cmd_argf(cmd, "2")
+    lr_redis_cmd_init(cmd);
+    rc = lr_redis_cmd_arg(cmd, "BITFIELD", 8)
          | lr_redis_cmd_argf(cmd, "%s{pop}:cms", prefix)
-         | lr_redis_cmd_argf(cmd, "%s{pop}:n", prefix);
+         | lr_redis_cmd_arg(cmd, "INCRBY", 6)
+         | lr_redis_cmd_arg(cmd, "i64", 3)
+         | lr_redis_cmd_arg(cmd, "0", 1)
+         | lr_redis_cmd_arg(cmd, "1", 1)
+         | lr_redis_cmd_arg(cmd, "OVERFLOW", 8)
+         | lr_redis_cmd_arg(cmd, "SAT", 3);
 
     for (i = 0; i < LR_F_COUNT; i++) {
         if (f->v[i] == 0) {
@@ -568,7 +526,10 @@ lr_redis_pop_learn(const char *prefix, const char *sha,
         lr_redis_cells(i, f->v[i], cell);
 
         for (r = 0; r < LR_CMS_DEPTH; r++) {
-            rc |= lr_redis_cmd_argf(cmd, "%llu", LR_U(cell[r]));
+            rc |= lr_redis_cmd_arg(cmd, "INCRBY", 6)
+                  | lr_redis_cmd_arg(cmd, "u32", 3)
+                  | lr_redis_cmd_argf(cmd, "#%llu", LR_U(cell[r]))
+                  | lr_redis_cmd_arg(cmd, "1", 1);
         }
     }
 

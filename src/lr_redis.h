@@ -17,10 +17,12 @@
  *   P{ip:IP}:u            distinct users tried from the IP (HyperLogLog)
  *   P{d:DEV}:f            failed logins from the device
  *   P{d:DEV}:u            distinct users tried from the device
- *   P{pop}:cms            population counts: a count-min sketch
- *   P{pop}:n              population logins
- * Every script touches the keys of one hash tag only, so the same commands
- * run on one Redis and on Redis Cluster.
+ *   P{pop}:cms            population counts: the number of logins (i64 at
+ *                         bit 0), then a count-min sketch of u32 cells
+ * Every command and script touches the keys of one hash tag only, so the
+ * same commands run on one Redis and on Redis Cluster. Scripts only where
+ * atomicity needs one (the user's read, the profile's compare-and-set):
+ * a script costs Redis several times a plain command.
  */
 
 #include "lr_config.h"
@@ -32,20 +34,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* count-min sketch: per feature LR_CMS_DEPTH rows of LR_CMS_WIDTH u32 */
-#define LR_CMS_DEPTH     4
-#define LR_CMS_WIDTH     65536
+/* count-min sketch: per feature LR_CMS_DEPTH rows of LR_CMS_WIDTH u32
+ * cells, after the i64 login count (two u32 cells' worth) */
+#define LR_CMS_DEPTH     2
+#define LR_CMS_WIDTH     262144
+#define LR_CMS_FIRST     2
 
 #define LR_REDIS_PREFIX_MAX  64
 #define LR_REDIS_KEY_MAX     (LR_REDIS_PREFIX_MAX + 64)
-#define LR_REDIS_ARGS_MAX    (4 + 2 * LR_F_COUNT * LR_CMS_DEPTH + 8)
+#define LR_REDIS_ARGS_MAX    (8 + 4 * LR_F_COUNT * LR_CMS_DEPTH)
 
 typedef enum {
-    LR_SCRIPT_READ = 0,         /* GET / PFCOUNT / take (GET + DEL) */
-    LR_SCRIPT_POP,              /* population counts of a login */
-    LR_SCRIPT_COUNT,            /* counters: INCR / PFADD / DEL, windows */
+    LR_SCRIPT_READ = 0,         /* GET / take (GET + DEL) */
     LR_SCRIPT_PROFILE,          /* compare-and-set of a profile */
-    LR_SCRIPT_POP_LEARN,        /* count a login into the population */
     LR_SCRIPT_COUNT_ALL
 } lr_script;
 
@@ -54,11 +55,13 @@ typedef struct {
     int            argc;
     const char    *argv[LR_REDIS_ARGS_MAX];
     size_t         argvlen[LR_REDIS_ARGS_MAX];
-    char           buf[LR_REDIS_ARGS_MAX * 24 + 4 * LR_REDIS_KEY_MAX];
+    char           buf[LR_REDIS_ARGS_MAX * 12 + 4 * LR_REDIS_KEY_MAX];
     size_t         used;
 } lr_redis_cmd;
 
-/* the read commands of one login, in this order, each present or not */
+/* the reads of one login, in this order, each present or not: the user's
+ * (one script call), the IP's and the device's (GET and PFCOUNT each), the
+ * population's (one BITFIELD_RO) */
 typedef enum {
     LR_READ_USER = 0,
     LR_READ_IP,
@@ -78,22 +81,27 @@ void lr_redis_cmd_script(lr_redis_cmd *cmd, lr_script s, const char *sha);
 int lr_redis_cmd_arg(lr_redis_cmd *cmd, const char *data, size_t len);
 int lr_redis_cmd_argf(lr_redis_cmd *cmd, const char *fmt, ...);
 
-/* The read of one part; 0 when the login has no such part (no user, no
- * device), 1 when cmd is filled, -1 when it does not fit. */
+#define LR_READ_CMDS_MAX  2
+
+/* The commands of one part: how many were filled (0 when the login has no
+ * such part: no user, no device), -1 when they do not fit. */
 int lr_redis_read(const char *prefix, const char *sha, lr_read_part part,
-    const lr_keys *keys, lr_redis_cmd *cmd);
+    const lr_keys *keys, lr_redis_cmd cmd[LR_READ_CMDS_MAX]);
 
-/* Decodes the reply of one part into view; the profile is decoded into
- * *profile and view->profile points to it. 0, or -1 when the reply is not
- * what the script returns (the state is then unavailable). */
-int lr_redis_read_reply(lr_read_part part, const redisReply *reply,
-    const lr_keys *keys, int64_t now_ms, int64_t profile_max_age_ms,
-    lr_profile *profile, lr_view *view);
+/* Decodes the reply to command n of a part into view; the profile is
+ * decoded into *profile and view->profile points to it. 0; 1 when the
+ * stored profile is unreadable (scored as none); -1 when the reply is not
+ * what the command returns (the state is then unavailable). */
+int lr_redis_read_reply(lr_read_part part, unsigned n,
+    const redisReply *reply, const lr_keys *keys, int64_t now_ms,
+    int64_t profile_max_age_ms, lr_profile *profile, lr_view *view);
 
-/* The counter writes of an outcome, one command per hash tag group
- * (user, IP, device); returns how many were filled (0..3). */
-int lr_redis_count(const char *prefix, const char *sha, const lr_keys *keys,
-    const lr_writes *w, lr_redis_cmd cmd[3]);
+/* The counter writes of an outcome, one command per call: INCR or PFADD,
+ * each followed by EXPIRE NX (a window starts with its first event), or
+ * DEL. *pos starts at 0; returns 1 when cmd is the next command, 0 when
+ * there is none left, -1 when it does not fit. */
+int lr_redis_count(const char *prefix, const lr_keys *keys,
+    const lr_writes *w, unsigned *pos, lr_redis_cmd *cmd);
 
 /* Compare-and-set of a profile: old is the encoding read (len 0: none). */
 int lr_redis_profile_cas(const char *prefix, const char *sha, uint64_t user,
@@ -101,8 +109,8 @@ int lr_redis_profile_cas(const char *prefix, const char *sha, uint64_t user,
     size_t new_len, int64_t ttl_s, lr_redis_cmd *cmd);
 
 /* Counting a learnt login into the population. */
-int lr_redis_pop_learn(const char *prefix, const char *sha,
-    const lr_features *f, lr_redis_cmd *cmd);
+int lr_redis_pop_learn(const char *prefix, const lr_features *f,
+    lr_redis_cmd *cmd);
 
 /* Learns w onto a profile's encoding (old_len 0, or an unreadable one:
  * an empty profile) and writes the new encoding to out (room for

@@ -127,51 +127,67 @@ test_script_sha(void **state)
 static void
 test_read_commands(void **state)
 {
-    lr_redis_cmd  cmd;
-    uint64_t      cell;
     int           i;
+    uint64_t      cell;
+    lr_redis_cmd  cmd[LR_READ_CMDS_MAX];
 
     (void) state;
 
-    /* the user's keys */
-    assert_int_equal(lr_redis_read("lr:", "s1", LR_READ_USER, &keys, &cmd), 1);
-    assert_true(arg_is(&cmd, 0, "EVALSHA") && arg_is(&cmd, 1, "s1"));
-    assert_int_equal(check_keys(&cmd, "lr:", "u:1111111111111111"), 3);
-    assert_true(arg_is(&cmd, 3, "lr:{u:1111111111111111}:p"));
-    assert_true(arg_is(&cmd, 4, "lr:{u:1111111111111111}:f"));
-    assert_true(arg_is(&cmd, 5, "lr:{u:1111111111111111}:if:000000000000a003"));
-    assert_true(arg_is(&cmd, 6, "g") && arg_is(&cmd, 7, "g")
-                && arg_is(&cmd, 8, "g"));
-    assert_int_equal(cmd.argc, 9);
-
-    /* the IP's and the device's, distinct users by HyperLogLog */
-    assert_int_equal(lr_redis_read("p:", "s1", LR_READ_IP, &keys, &cmd), 1);
-    assert_int_equal(check_keys(&cmd, "p:", "ip:2222222222222222"), 2);
-    assert_true(arg_is(&cmd, 5, "g") && arg_is(&cmd, 6, "h"));
-    assert_int_equal(lr_redis_read("p:", "s1", LR_READ_DEVICE, &keys, &cmd),
-                     1);
-    assert_int_equal(check_keys(&cmd, "p:", "d:3333333333333333"), 2);
+    /* the user's keys: one script call, one hash tag */
+    assert_int_equal(lr_redis_read("lr:", "s1", LR_READ_USER, &keys, cmd), 1);
+    assert_true(arg_is(&cmd[0], 0, "EVALSHA") && arg_is(&cmd[0], 1, "s1"));
+    assert_int_equal(check_keys(&cmd[0], "lr:", "u:1111111111111111"), 3);
+    assert_true(arg_is(&cmd[0], 3, "lr:{u:1111111111111111}:p"));
+    assert_true(arg_is(&cmd[0], 4, "lr:{u:1111111111111111}:f"));
+    assert_true(arg_is(&cmd[0], 5,
+                       "lr:{u:1111111111111111}:if:000000000000a003"));
+    assert_true(arg_is(&cmd[0], 6, "g") && arg_is(&cmd[0], 7, "g")
+                && arg_is(&cmd[0], 8, "g"));
+    assert_int_equal(cmd[0].argc, 9);
 
     /* EVAL with the text when the script is not known (NOSCRIPT) */
-    assert_int_equal(lr_redis_read("p:", NULL, LR_READ_POP, &keys, &cmd), 1);
-    assert_true(arg_is(&cmd, 0, "EVAL")
-                && arg_is(&cmd, 1, lr_redis_script(LR_SCRIPT_POP)));
-    assert_int_equal(check_keys(&cmd, "p:", "pop"), 2);
-    assert_true(arg_is(&cmd, 5, "4"));
-    assert_int_equal(cmd.argc, 6 + LR_F_COUNT * LR_CMS_DEPTH);
+    assert_int_equal(lr_redis_read("lr:", NULL, LR_READ_USER, &keys, cmd), 1);
+    assert_true(arg_is(&cmd[0], 0, "EVAL")
+                && arg_is(&cmd[0], 1, lr_redis_script(LR_SCRIPT_READ)));
 
-    /* each feature's cells stay in its own rows */
+    /* the IP's and the device's: plain GET and PFCOUNT */
+    assert_int_equal(lr_redis_read("p:", "s1", LR_READ_IP, &keys, cmd), 2);
+    assert_true(arg_is(&cmd[0], 0, "GET")
+                && arg_is(&cmd[0], 1, "p:{ip:2222222222222222}:f"));
+    assert_true(arg_is(&cmd[1], 0, "PFCOUNT")
+                && arg_is(&cmd[1], 1, "p:{ip:2222222222222222}:u"));
+    assert_int_equal(lr_redis_read("p:", "s1", LR_READ_DEVICE, &keys, cmd),
+                     2);
+    assert_true(arg_is(&cmd[0], 1, "p:{d:3333333333333333}:f"));
+
+    /* the population: the login count, then two cells per value */
+    assert_int_equal(lr_redis_read("p:", "s1", LR_READ_POP, &keys, cmd), 1);
+    assert_true(arg_is(&cmd[0], 0, "BITFIELD_RO")
+                && arg_is(&cmd[0], 1, "p:{pop}:cms")
+                && arg_is(&cmd[0], 2, "GET") && arg_is(&cmd[0], 3, "i64")
+                && arg_is(&cmd[0], 4, "0"));
+    assert_int_equal(cmd[0].argc, 5 + 3 * LR_F_COUNT * LR_CMS_DEPTH);
+
+    /* each feature's cells stay in its own rows, after the count */
     for (i = 0; i < LR_F_COUNT * LR_CMS_DEPTH; i++) {
-        cell = strtoull(cmd.argv[6 + i], NULL, 10);
-        assert_true(cell / LR_CMS_WIDTH == (uint64_t) i);
+        assert_true(arg_is(&cmd[0], 5 + 3 * i, "GET")
+                    && arg_is(&cmd[0], 6 + 3 * i, "u32"));
+        assert_int_equal(cmd[0].argv[7 + 3 * i][0], '#');
+        cell = strtoull(cmd[0].argv[7 + 3 * i] + 1, NULL, 10);
+        assert_true(cell >= LR_CMS_FIRST);
+        assert_true((cell - LR_CMS_FIRST) / LR_CMS_WIDTH == (uint64_t) i);
     }
+
+    /* an unknown value is not read */
+    keys.f.v[LR_F_DEVICE] = 0;
+    assert_int_equal(lr_redis_read("p:", "s1", LR_READ_POP, &keys, cmd), 1);
+    assert_int_equal(cmd[0].argc, 5 + 3 * (LR_F_COUNT - 1) * LR_CMS_DEPTH);
 
     /* nothing to read: no user id, no device */
     keys.user = 0;
     keys.device = 0;
-    assert_int_equal(lr_redis_read("p:", "s", LR_READ_USER, &keys, &cmd), 0);
-    assert_int_equal(lr_redis_read("p:", "s", LR_READ_DEVICE, &keys, &cmd),
-                     0);
+    assert_int_equal(lr_redis_read("p:", "s", LR_READ_USER, &keys, cmd), 0);
+    assert_int_equal(lr_redis_read("p:", "s", LR_READ_DEVICE, &keys, cmd), 0);
 }
 
 
@@ -252,15 +268,25 @@ rfree(redisReply *r)
 
 
 static int
-decode(lr_read_part part, redisReply *r, lr_profile *p, lr_view *v)
+decode_n(lr_read_part part, unsigned n, redisReply *r, lr_profile *p,
+    lr_view *v)
 {
     int  rc;
 
-    memset(v, 0, sizeof(*v));
-    rc = lr_redis_read_reply(part, r, &keys, 1000000, 86400000LL * 180, p, v);
+    rc = lr_redis_read_reply(part, n, r, &keys, 1000000, 86400000LL * 180,
+                             p, v);
     rfree(r);
 
     return rc;
+}
+
+
+static int
+decode(lr_read_part part, redisReply *r, lr_profile *p, lr_view *v)
+{
+    memset(v, 0, sizeof(*v));
+
+    return decode_n(part, 0, r, p, v);
 }
 
 
@@ -318,7 +344,7 @@ test_bad_replies(void **state)
     (void) state;
 
     /* not what the scripts return: the state is unavailable */
-    assert_int_equal(lr_redis_read_reply(LR_READ_USER, NULL, &keys, 0, 0,
+    assert_int_equal(lr_redis_read_reply(LR_READ_USER, 0, NULL, &keys, 0, 0,
                                          &p, &v), -1);
     assert_int_equal(decode(LR_READ_USER, rnum(1), &p, &v), -1);
     assert_int_equal(decode(LR_READ_USER, rarr(2, rnil(), rnil()), &p, &v),
@@ -334,9 +360,11 @@ test_bad_replies(void **state)
     assert_int_equal(decode(LR_READ_USER,
                             rarr(3, rnil(), rstr("", 0), rnil()), &p, &v),
                      -1);
-    assert_int_equal(decode(LR_READ_IP, rarr(2, rnil(), rnum(-4)), &p, &v),
-                     -1);
+    assert_int_equal(decode_n(LR_READ_IP, 1, rnum(-4), &p, &v), -1);
+    assert_int_equal(decode_n(LR_READ_IP, 1, rstr("4", 1), &p, &v), -1);
+    assert_int_equal(decode_n(LR_READ_IP, 0, rnum(4), &p, &v), -1);
     assert_int_equal(decode(LR_READ_POP, rarr(1, rnum(3)), &p, &v), -1);
+    assert_int_equal(decode(LR_READ_POP, rnum(3), &p, &v), -1);
 }
 
 
@@ -350,41 +378,75 @@ test_counter_and_pop_replies(void **state)
 
     (void) state;
 
-    assert_int_equal(decode(LR_READ_IP, rarr(2, rstr("7", 1), rnum(4)),
-                            &p, &v), 0);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(decode_n(LR_READ_IP, 0, rstr("7", 1), &p, &v), 0);
+    assert_int_equal(decode_n(LR_READ_IP, 1, rnum(4), &p, &v), 0);
     assert_int_equal(v.counter[LR_C_IP_FAILURES], 7);
     assert_int_equal(v.counter[LR_C_IP_USERS], 4);
 
-    assert_int_equal(decode(LR_READ_DEVICE,
-                            rarr(2, rnil(), rnum(5000000000LL)), &p, &v), 0);
+    assert_int_equal(decode_n(LR_READ_DEVICE, 0, rnil(), &p, &v), 0);
+    assert_int_equal(decode_n(LR_READ_DEVICE, 1, rnum(5000000000LL), &p, &v),
+                     0);
     assert_int_equal(v.counter[LR_C_DEVICE_FAILURES], 0);
     assert_int_equal(v.counter[LR_C_DEVICE_USERS], UINT32_MAX);
 
-    pop = rarr(1 + LR_F_COUNT, rnum(1000), rnum(10), rnum(11), rnum(12),
-               rnum(13), rnum(14), rnum(15), rnum(16), rnum(17), rnum(18),
-               rnum(19));
-
-    /* an unknown value (no device cookie) counts 0 whatever the sketch */
+    /* an unknown value (no device cookie) is not in the reply; the others
+     * get the smaller of their two cells */
     keys.f.v[LR_F_DEVICE] = 0;
+    pop = rarr(1 + (LR_F_COUNT - 1) * LR_CMS_DEPTH, rnum(1000),
+               rnum(10), rnum(12), rnum(11), rnum(11), rnum(14), rnum(12),
+               rnum(13), rnum(13), rnum(14), rnum(40), rnum(15), rnum(16),
+               rnum(16), rnum(17), rnum(17), rnum(17), rnum(19), rnum(18));
     assert_int_equal(decode(LR_READ_POP, pop, &p, &v), 0);
     assert_int_equal(v.pop_total, 1000);
 
     for (i = 0; i < LR_F_COUNT; i++) {
-        assert_int_equal(v.pop[i], i == LR_F_DEVICE ? 0 : 10 + i);
+        assert_int_equal(v.pop[i], i == LR_F_DEVICE ? 0
+                                   : 10 + i - (i > LR_F_DEVICE));
     }
+
+    /* one cell too few or too many */
+    pop = rarr(2, rnum(1000), rnum(10));
+    assert_int_equal(decode(LR_READ_POP, pop, &p, &v), -1);
 }
 
 
 /* --- writes ----------------------------------------------------------- */
 
+/* The commands of writes, as "OP key [args]" lines. */
+static int
+count_lines(const lr_writes *w, char lines[][160])
+{
+    int           n, j;
+    size_t        len;
+    unsigned      pos;
+    lr_redis_cmd  cmd;
+
+    n = 0;
+    pos = 0;
+
+    while (lr_redis_count("lr:", &keys, w, &pos, &cmd) == 1) {
+        len = 0;
+        for (j = 0; j < cmd.argc; j++) {
+            len += (size_t) snprintf(lines[n] + len, 160 - len, "%s%.*s",
+                                     j ? " " : "", (int) cmd.argvlen[j],
+                                     cmd.argv[j]);
+        }
+        n++;
+    }
+
+    return n;
+}
+
+
 static void
 test_failure_writes(void **state)
 {
-    int           n, i, j;
-    lr_login      login;
-    lr_config     cfg;
-    lr_writes     w;
-    lr_redis_cmd  cmd[3];
+    int        n, i;
+    char       lines[16][160], tag[64], first[64];
+    lr_login   login;
+    lr_config  cfg;
+    lr_writes  w;
 
     (void) state;
 
@@ -396,35 +458,62 @@ test_failure_writes(void **state)
     login.device_id = "dev-1";
     lr_engine_keys(&login, &keys);
 
+    /* a failure: every counter, each INCR or PFADD then EXPIRE NX on the
+     * same key */
     lr_engine_learn(&cfg, &login, &keys, 0, &w);
-    n = lr_redis_count("lr:", "c1", &keys, &w, cmd);
-    assert_int_equal(n, 3);
+    n = count_lines(&w, lines);
+    assert_int_equal(n, 12);
 
-    /* one command per hash tag: user, IP, device */
-    assert_int_equal(check_keys(&cmd[0], "lr:", "u:"), 2);
-    assert_int_equal(check_keys(&cmd[1], "lr:", "ip:"), 2);
-    assert_int_equal(check_keys(&cmd[2], "lr:", "d:"), 2);
-
-    /* per key: op, window, member after the keys */
-    for (i = 0; i < 3; i++) {
-        for (j = 0; j < 2; j++) {
-            assert_int_equal(cmd[i].argvlen[5 + 3 * j], 1);
-            assert_true(strchr("ih", cmd[i].argv[5 + 3 * j][0]) != NULL);
-            assert_true(atoi(cmd[i].argv[6 + 3 * j]) > 0);
-        }
+    for (i = 0; i < n; i += 2) {
+        assert_true(strncmp(lines[i], "INCR lr:{", 9) == 0
+                    || strncmp(lines[i], "PFADD lr:{", 10) == 0);
+        assert_true(strncmp(lines[i + 1], "EXPIRE ", 7) == 0);
+        assert_memory_equal(lines[i + 1] + 7, strchr(lines[i], ' ') + 1,
+                            strcspn(strchr(lines[i], ' ') + 1, " "));
+        assert_non_null(strstr(lines[i + 1], " NX"));
+        tag_of(lines[i], strlen(lines[i]), tag, sizeof(tag));
+        assert_true(strncmp(tag, "u:", 2) == 0 || strncmp(tag, "ip:", 3) == 0
+                    || strncmp(tag, "d:", 2) == 0);
     }
 
-    assert_true(arg_is(&cmd[1], 5, "i") && arg_is(&cmd[1], 8, "h"));
-    assert_true(arg_is(&cmd[1], 6, "3600"));
+    assert_non_null(strstr(lines[0], "INCR lr:{ip:"));
+    assert_non_null(strstr(lines[1], " 3600 NX"));
 
-    /* a success clears the user's failures and counts the user for the IP
+    /* a success: the user's failures cleared, the user counted for the IP
      * and the device, nothing else */
     lr_engine_learn(&cfg, &login, &keys, 1, &w);
-    n = lr_redis_count("lr:", "c1", &keys, &w, cmd);
-    assert_int_equal(n, 3);
-    assert_true(arg_is(&cmd[0], 5, "d") && arg_is(&cmd[0], 8, "d"));
-    assert_int_equal(check_keys(&cmd[1], "lr:", "ip:"), 1);
-    assert_true(arg_is(&cmd[1], 4, "h"));
+    n = count_lines(&w, lines);
+    assert_int_equal(n, 6);
+    assert_true(strncmp(lines[0], "DEL lr:{u:", 10) == 0);
+    assert_true(strncmp(lines[1], "DEL lr:{u:", 10) == 0);
+    tag_of(lines[0], strlen(lines[0]), first, sizeof(first));
+    tag_of(lines[1], strlen(lines[1]), tag, sizeof(tag));
+    assert_string_equal(first, tag);
+    assert_true(strncmp(lines[2], "PFADD lr:{ip:", 13) == 0);
+    assert_true(strncmp(lines[4], "PFADD lr:{d:", 12) == 0);
+}
+
+
+static void
+test_pop_learn_command(void **state)
+{
+    int           i;
+    lr_redis_cmd  cmd;
+
+    (void) state;
+
+    assert_int_equal(lr_redis_pop_learn("lr:", &keys.f, &cmd), 0);
+    assert_true(arg_is(&cmd, 0, "BITFIELD") && arg_is(&cmd, 1, "lr:{pop}:cms")
+                && arg_is(&cmd, 2, "INCRBY") && arg_is(&cmd, 3, "i64")
+                && arg_is(&cmd, 4, "0") && arg_is(&cmd, 5, "1")
+                && arg_is(&cmd, 6, "OVERFLOW") && arg_is(&cmd, 7, "SAT"));
+    assert_int_equal(cmd.argc, 8 + 4 * LR_F_COUNT * LR_CMS_DEPTH);
+
+    for (i = 0; i < LR_F_COUNT * LR_CMS_DEPTH; i++) {
+        assert_true(arg_is(&cmd, 8 + 4 * i, "INCRBY")
+                    && arg_is(&cmd, 9 + 4 * i, "u32")
+                    && arg_is(&cmd, 11 + 4 * i, "1"));
+    }
 }
 
 
@@ -508,6 +597,7 @@ main(void)
         cmocka_unit_test_setup(test_bad_replies, setup),
         cmocka_unit_test_setup(test_counter_and_pop_replies, setup),
         cmocka_unit_test_setup(test_failure_writes, setup),
+        cmocka_unit_test_setup(test_pop_learn_command, setup),
         cmocka_unit_test_setup(test_learn_profile_matches_memory, setup),
         cmocka_unit_test_setup(test_cas_and_attempt_commands, setup),
     };
