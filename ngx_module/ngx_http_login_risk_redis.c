@@ -17,6 +17,10 @@
 #define NGX_HTTP_LOGIN_RISK_BACKOFF_MIN  100
 #define NGX_HTTP_LOGIN_RISK_BACKOFF_MAX  5000
 
+/* a command formatted on the stack; a bigger one (two profiles in a
+ * compare-and-set) goes through hiredis's own formatter */
+#define NGX_HTTP_LOGIN_RISK_RESP_MAX     4096
+
 
 typedef enum {
     NGX_HTTP_LOGIN_RISK_REDIS_DOWN = 0,
@@ -562,15 +566,26 @@ ngx_int_t
 ngx_http_login_risk_redis_send(ngx_http_login_risk_call_t *call,
     lr_redis_cmd *cmd)
 {
+    int                           rc;
+    char                          buf[NGX_HTTP_LOGIN_RISK_RESP_MAX];
+    size_t                        len;
     ngx_http_login_risk_redis_t  *rd;
 
     rd = call->redis;
 
-    if (rd->ac == NULL
-        || redisAsyncCommandArgv(rd->ac, ngx_http_login_risk_redis_reply,
-                                 call, cmd->argc, cmd->argv, cmd->argvlen)
-           != REDIS_OK)
-    {
+    if (rd->ac == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = lr_redis_cmd_resp(cmd, buf, sizeof(buf));
+
+    rc = len ? redisAsyncFormattedCommand(rd->ac,
+                                          ngx_http_login_risk_redis_reply,
+                                          call, buf, len)
+             : redisAsyncCommandArgv(rd->ac, ngx_http_login_risk_redis_reply,
+                                     call, cmd->argc, cmd->argv,
+                                     cmd->argvlen);
+    if (rc != REDIS_OK) {
         return NGX_ERROR;
     }
 

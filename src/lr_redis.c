@@ -125,6 +125,64 @@ lr_redis_cmd_argf(lr_redis_cmd *cmd, const char *fmt, ...)
 }
 
 
+/* writes "<c><n>\r\n" and returns the end */
+static char *
+lr_redis_resp_len(char *p, char c, size_t n)
+{
+    char    digits[20];
+    size_t  i;
+
+    *p++ = c;
+    i = 0;
+
+    do {
+        digits[i++] = (char) ('0' + n % 10);
+        n /= 10;
+    } while (n);
+
+    while (i) {
+        *p++ = digits[--i];
+    }
+
+    *p++ = '\r';
+    *p++ = '\n';
+
+    return p;
+}
+
+
+size_t
+lr_redis_cmd_resp(const lr_redis_cmd *cmd, char *out, size_t cap)
+{
+    int     i;
+    char   *p;
+    size_t  need;
+
+    /* "*argc\r\n", then "$len\r\narg\r\n" per argument */
+    need = 1 + 20 + 2;
+
+    for (i = 0; i < cmd->argc; i++) {
+        need += 1 + 20 + 2 + cmd->argvlen[i] + 2;
+    }
+
+    if (need > cap) {
+        return 0;
+    }
+
+    p = lr_redis_resp_len(out, '*', (size_t) cmd->argc);
+
+    for (i = 0; i < cmd->argc; i++) {
+        p = lr_redis_resp_len(p, '$', cmd->argvlen[i]);
+        memcpy(p, cmd->argv[i], cmd->argvlen[i]);
+        p += cmd->argvlen[i];
+        *p++ = '\r';
+        *p++ = '\n';
+    }
+
+    return (size_t) (p - out);
+}
+
+
 void
 lr_redis_cmd_script(lr_redis_cmd *cmd, lr_script s, const char *sha)
 {

@@ -76,6 +76,11 @@ const char *lr_redis_script_name(lr_script s);
 /* SHA1 of each script as 40 hex digits (EVALSHA); 0 on success */
 int lr_redis_script_sha(lr_script s, char sha[41]);
 
+/* The command in Redis's protocol (RESP), ready to be written: its length,
+ * or 0 when it does not fit in cap. (Formatting it here, in one pass,
+ * costs a fraction of what a generic argv formatter does.) */
+size_t lr_redis_cmd_resp(const lr_redis_cmd *cmd, char *out, size_t cap);
+
 /* A script command: EVALSHA (sha given) or EVAL (sha NULL) */
 void lr_redis_cmd_script(lr_redis_cmd *cmd, lr_script s, const char *sha);
 int lr_redis_cmd_arg(lr_redis_cmd *cmd, const char *data, size_t len);

@@ -558,6 +558,33 @@ test_learn_profile_matches_memory(void **state)
 
 
 static void
+test_resp(void **state)
+{
+    char          out[256];
+    size_t        len;
+    lr_redis_cmd  cmd;
+
+    (void) state;
+
+    /* what Redis reads: binary-safe, lengths in bytes */
+    assert_int_equal(lr_redis_profile_cas("p:", "abc", 0x42,
+                                          (const unsigned char *) "", 0,
+                                          (const unsigned char *) "a\r\n\0b",
+                                          5, 60, &cmd), 0);
+    len = lr_redis_cmd_resp(&cmd, out, sizeof(out));
+    assert_int_equal(len, strlen("*7\r\n$7\r\nEVALSHA\r\n$3\r\nabc\r\n"
+                                 "$1\r\n1\r\n$24\r\np:{u:0000000000000042}:p"
+                                 "\r\n$0\r\n\r\n") + 4 + 5 + 2 + 8);
+    assert_memory_equal(out, "*7\r\n$7\r\nEVALSHA\r\n$3\r\nabc\r\n$1\r\n1\r\n"
+                        "$24\r\np:{u:0000000000000042}:p\r\n$0\r\n\r\n"
+                        "$5\r\na\r\n\0b\r\n$2\r\n60\r\n", len);
+
+    /* too small a buffer: nothing */
+    assert_int_equal(lr_redis_cmd_resp(&cmd, out, 20), 0);
+}
+
+
+static void
 test_cas_and_attempt_commands(void **state)
 {
     lr_redis_cmd  cmd;
@@ -600,6 +627,7 @@ main(void)
         cmocka_unit_test_setup(test_pop_learn_command, setup),
         cmocka_unit_test_setup(test_learn_profile_matches_memory, setup),
         cmocka_unit_test_setup(test_cas_and_attempt_commands, setup),
+        cmocka_unit_test(test_resp),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
