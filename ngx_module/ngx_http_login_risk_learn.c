@@ -285,7 +285,7 @@ ngx_http_login_risk_learn(ngx_http_request_t *r,
 {
     unsigned                          pos;
     lr_writes                        *w;
-    lr_redis_cmd                     *cmd;
+    lr_redis_cmd                      cmd[1];
     ngx_http_login_risk_job_t        *job;
     ngx_http_login_risk_call_t       *call;
     ngx_http_login_risk_main_conf_t  *lmcf;
@@ -304,8 +304,7 @@ ngx_http_login_risk_learn(ngx_http_request_t *r,
     }
 
     w = ngx_palloc(r->pool, sizeof(lr_writes));
-    cmd = ngx_palloc(r->pool, sizeof(lr_redis_cmd));
-    if (w == NULL || cmd == NULL) {
+    if (w == NULL) {
         return;
     }
 

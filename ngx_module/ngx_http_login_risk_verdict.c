@@ -71,7 +71,7 @@ ngx_http_login_risk_send_reads(ngx_http_request_t *r,
 {
     int                               rc, i;
     ngx_uint_t                        part, n;
-    lr_redis_cmd                     *cmd;
+    lr_redis_cmd                      cmd[LR_READ_CMDS_MAX];
     ngx_http_login_risk_call_t       *call;
     ngx_http_login_risk_main_conf_t  *lmcf;
 
@@ -82,11 +82,6 @@ ngx_http_login_risk_send_reads(ngx_http_request_t *r,
         if (ctx->profile == NULL) {
             return NGX_ERROR;
         }
-    }
-
-    cmd = ngx_palloc(r->pool, LR_READ_CMDS_MAX * sizeof(lr_redis_cmd));
-    if (cmd == NULL) {
-        return NGX_ERROR;
     }
 
     call = ngx_http_login_risk_redis_call(lmcf->rd);

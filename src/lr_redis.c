@@ -183,6 +183,38 @@ lr_redis_cmd_resp(const lr_redis_cmd *cmd, char *out, size_t cap)
 }
 
 
+/* A cell argument, "#n": there are dozens per login, and a generic
+ * formatter costs more than the rest of building them. */
+static int
+lr_redis_cmd_cell(lr_redis_cmd *cmd, uint64_t n)
+{
+    char    digits[20], *start, *p;
+    size_t  i;
+
+    if (sizeof(cmd->buf) - cmd->used < 1 + sizeof(digits)) {
+        return -1;
+    }
+
+    start = cmd->buf + cmd->used;
+    p = start;
+    *p++ = '#';
+    i = 0;
+
+    do {
+        digits[i++] = (char) ('0' + n % 10);
+        n /= 10;
+    } while (n);
+
+    while (i) {
+        *p++ = digits[--i];
+    }
+
+    cmd->used += (size_t) (p - start);
+
+    return lr_redis_cmd_arg(cmd, start, (size_t) (p - start));
+}
+
+
 void
 lr_redis_cmd_script(lr_redis_cmd *cmd, lr_script s, const char *sha)
 {
@@ -286,7 +318,7 @@ lr_redis_read(const char *prefix, const char *sha, lr_read_part part,
             for (r = 0; r < LR_CMS_DEPTH; r++) {
                 rc |= lr_redis_cmd_arg(&cmd[0], "GET", 3)
                       | lr_redis_cmd_arg(&cmd[0], "u32", 3)
-                      | lr_redis_cmd_argf(&cmd[0], "#%llu", LR_U(cell[r]));
+                      | lr_redis_cmd_cell(&cmd[0], cell[r]);
             }
         }
 
@@ -586,7 +618,7 @@ lr_redis_pop_learn(const char *prefix, const lr_features *f,
         for (r = 0; r < LR_CMS_DEPTH; r++) {
             rc |= lr_redis_cmd_arg(cmd, "INCRBY", 6)
                   | lr_redis_cmd_arg(cmd, "u32", 3)
-                  | lr_redis_cmd_argf(cmd, "#%llu", LR_U(cell[r]))
+                  | lr_redis_cmd_cell(cmd, cell[r])
                   | lr_redis_cmd_arg(cmd, "1", 1);
         }
     }
