@@ -283,7 +283,7 @@ static void
 ngx_http_login_risk_learn(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx, ngx_http_login_risk_outcome_e outcome)
 {
-    unsigned                          pos;
+    unsigned                          pos, i;
     lr_writes                        *w;
     lr_redis_cmd                      cmd[1];
     ngx_http_login_risk_job_t        *job;
@@ -321,6 +321,16 @@ ngx_http_login_risk_learn(ngx_http_request_t *r,
     default:
         lr_engine_attempt(&ctx->llcf->engine, &ctx->login, &ctx->keys, w);
         break;
+    }
+
+    /* a counter this login read as nothing needs no clearing: the
+     * common success costs two commands less */
+    if (!ctx->unavailable) {
+        for (i = 0; i < LR_C_COUNT; i++) {
+            if (ctx->view.counter[i] == 0) {
+                w->reset[i] = 0;
+            }
+        }
     }
 
     call = ngx_http_login_risk_redis_call(lmcf->rd);

@@ -317,3 +317,19 @@ def test_scripts_flushed_from_redis_are_sent_again(risk_nginx, upstream):
     log = n.error_log()
     assert log.count("lost the scripts") == 1
     assert "write failed" not in log and "could not be sent" not in log
+
+
+def test_success_clears_the_users_failures(risk_nginx, upstream):
+    n = risk_nginx
+    login(n, "kate", JP)
+    upstream.next()
+    for i in range(5):
+        login(n, "kate", JP2 if i % 2 else US, password="typo%d" % i)
+        upstream.next()
+    login(n, "kate", JP)
+    req = upstream.next()
+    assert "user_failures" in req.header("X-Login-Risk-Reasons")
+    settle(n)
+    login(n, "kate", JP, password="typo")
+    req = upstream.next()
+    assert "user_failures" not in (req.header("X-Login-Risk-Reasons") or "")
