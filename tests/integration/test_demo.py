@@ -71,7 +71,8 @@ def learnt(r, count):
     workers, and the next login may be read by the other one."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        if int(r.get("lr:{pop}:n") or 0) >= count:
+        # the population's login count: the sketch's first 64 bits
+        if r.bitfield("lr:{pop}:cms").get("i64", 0).execute()[0] >= count:
             return
         time.sleep(0.02)
     raise AssertionError("the demo did not learn %d logins" % count)
