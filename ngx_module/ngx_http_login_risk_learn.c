@@ -47,6 +47,9 @@ static void ngx_http_login_risk_job_cas(ngx_http_login_risk_job_t *job);
 static void ngx_http_login_risk_job_reply(ngx_http_login_risk_call_t *call,
     ngx_uint_t index, redisReply *reply);
 static void ngx_http_login_risk_job_done(ngx_http_login_risk_call_t *call);
+static void ngx_http_login_risk_pop_add(
+    ngx_http_login_risk_main_conf_t *lmcf, const lr_features *f);
+static void ngx_http_login_risk_pop_flush(ngx_event_t *ev);
 static void ngx_http_login_risk_write_reply(
     ngx_http_login_risk_call_t *call, ngx_uint_t index, redisReply *reply);
 
@@ -560,7 +563,7 @@ ngx_http_login_risk_job_cas(ngx_http_login_risk_job_t *job)
     lmcf = job->lmcf;
 
     enc = ngx_pnalloc(job->pool, LR_PROFILE_CODEC_MAX);
-    cmd = ngx_palloc(job->pool, 2 * sizeof(lr_redis_cmd));
+    cmd = ngx_palloc(job->pool, sizeof(lr_redis_cmd));
     call = ngx_http_login_risk_redis_call(lmcf->rd);
 
     if (enc == NULL || cmd == NULL || call == NULL) {
@@ -594,13 +597,8 @@ ngx_http_login_risk_job_cas(ngx_http_login_risk_job_t *job)
     }
 
     /* the population counts the login once, whatever the retries */
-    if (job->tries == 1
-        && (lr_redis_pop_learn((char *) lmcf->prefix.data, &job->w.f,
-                               &cmd[1])
-            != 0
-            || ngx_http_login_risk_redis_send(call, &cmd[1]) != NGX_OK))
-    {
-        goto failed;
+    if (job->tries == 1) {
+        ngx_http_login_risk_pop_add(lmcf, &job->w.f);
     }
 
     return;
@@ -728,6 +726,92 @@ ngx_http_login_risk_job_done(ngx_http_login_risk_call_t *call)
     }
 
     ngx_destroy_pool(job->pool);
+}
+
+
+/*
+ * A learnt login for the population: kept until the event loop has handled
+ * the events of this turn (or the batch is full), then sent with the
+ * others in one command.
+ */
+
+static void
+ngx_http_login_risk_pop_add(ngx_http_login_risk_main_conf_t *lmcf,
+    const lr_features *f)
+{
+    ngx_http_login_risk_pop_batch_t  *b;
+
+    b = lmcf->pop;
+
+    if (b == NULL) {
+        b = ngx_pcalloc(ngx_cycle->pool,
+                        sizeof(ngx_http_login_risk_pop_batch_t));
+        if (b == NULL) {
+            return;
+        }
+
+        b->flush.handler = ngx_http_login_risk_pop_flush;
+        b->flush.data = lmcf;
+        b->flush.log = ngx_cycle->log;
+        lmcf->pop = b;
+    }
+
+    b->f[b->n++] = *f;
+
+    if (b->n == LR_POP_BATCH) {
+        if (b->flush.posted) {
+            ngx_delete_posted_event(&b->flush);
+        }
+
+        ngx_http_login_risk_pop_flush(&b->flush);
+        return;
+    }
+
+    if (!b->flush.posted) {
+        ngx_post_event(&b->flush, &ngx_posted_events);
+    }
+}
+
+
+static void
+ngx_http_login_risk_pop_flush(ngx_event_t *ev)
+{
+    lr_redis_cmd                      cmd;
+    ngx_http_login_risk_call_t       *call;
+    ngx_http_login_risk_pop_batch_t  *b;
+    ngx_http_login_risk_main_conf_t  *lmcf;
+
+    lmcf = ev->data;
+    b = lmcf->pop;
+
+    if (b->n == 0) {
+        return;
+    }
+
+    call = ngx_http_login_risk_redis_call(lmcf->rd);
+
+    if (call == NULL
+        || lr_redis_pop_learn((char *) lmcf->prefix.data, b->f, b->n, &cmd)
+           != 0)
+    {
+        ngx_log_error(NGX_LOG_INFO, ev->log, 0,
+                      "login_risk: %ui logins not counted in the "
+                      "population: redis unavailable", b->n);
+        if (call) {
+            ngx_http_login_risk_redis_release(call);
+        }
+
+        b->n = 0;
+        return;
+    }
+
+    b->n = 0;
+    call->data = lmcf->rd;
+    call->reply = ngx_http_login_risk_write_reply;
+
+    if (ngx_http_login_risk_redis_send(call, &cmd) != NGX_OK) {
+        ngx_http_login_risk_redis_release(call);
+    }
 }
 
 

@@ -64,6 +64,15 @@ typedef enum {
 } ngx_http_login_risk_outcome_e;
 
 
+/* the population's learning, batched per worker: one BITFIELD for the
+ * logins of one turn of the event loop (or LR_POP_BATCH of them) */
+typedef struct {
+    ngx_event_t                flush;           /* posted */
+    lr_features                f[LR_POP_BATCH];
+    ngx_uint_t                 n;
+} ngx_http_login_risk_pop_batch_t;
+
+
 typedef struct {
     ngx_str_t                  geoip_city;
     ngx_str_t                  geoip_asn;
@@ -74,6 +83,7 @@ typedef struct {
     ngx_int_t                  request_id_index;
     ngx_http_login_risk_redis_conf_t  *redis;   /* NULL: no state store */
     ngx_http_login_risk_redis_t       *rd;      /* the worker's connection */
+    ngx_http_login_risk_pop_batch_t   *pop;     /* the worker's batch */
     ngx_str_t                  prefix;          /* NUL-terminated */
     char                       sha[LR_SCRIPT_COUNT_ALL][41];
     ngx_str_t                  secret_file;

@@ -17,9 +17,9 @@
 #define NGX_HTTP_LOGIN_RISK_BACKOFF_MIN  100
 #define NGX_HTTP_LOGIN_RISK_BACKOFF_MAX  5000
 
-/* a command formatted on the stack; a bigger one (two profiles in a
- * compare-and-set) goes through hiredis's own formatter */
-#define NGX_HTTP_LOGIN_RISK_RESP_MAX     4096
+/* a command formatted on the stack (a full population batch fits); a
+ * bigger one goes through hiredis's own formatter */
+#define NGX_HTTP_LOGIN_RISK_RESP_MAX     16384
 
 
 typedef enum {

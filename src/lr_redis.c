@@ -591,12 +591,17 @@ lr_redis_profile_cas(const char *prefix, const char *sha, uint64_t user,
 
 
 int
-lr_redis_pop_learn(const char *prefix, const lr_features *f,
+lr_redis_pop_learn(const char *prefix, const lr_features *f, size_t n,
     lr_redis_cmd *cmd)
 {
     int       rc;
+    size_t    k;
     unsigned  i, r;
     uint64_t  cell[LR_CMS_DEPTH];
+
+    if (n == 0 || n > LR_POP_BATCH) {
+        return -1;
+    }
 
     lr_redis_cmd_init(cmd);
     rc = lr_redis_cmd_arg(cmd, "BITFIELD", 8)
@@ -604,22 +609,24 @@ lr_redis_pop_learn(const char *prefix, const lr_features *f,
          | lr_redis_cmd_arg(cmd, "INCRBY", 6)
          | lr_redis_cmd_arg(cmd, "i64", 3)
          | lr_redis_cmd_arg(cmd, "0", 1)
-         | lr_redis_cmd_arg(cmd, "1", 1)
+         | lr_redis_cmd_argf(cmd, "%zu", n)
          | lr_redis_cmd_arg(cmd, "OVERFLOW", 8)
          | lr_redis_cmd_arg(cmd, "SAT", 3);
 
-    for (i = 0; i < LR_F_COUNT; i++) {
-        if (f->v[i] == 0) {
-            continue;
-        }
+    for (k = 0; k < n; k++) {
+        for (i = 0; i < LR_F_COUNT; i++) {
+            if (f[k].v[i] == 0) {
+                continue;
+            }
 
-        lr_redis_cells(i, f->v[i], cell);
+            lr_redis_cells(i, f[k].v[i], cell);
 
-        for (r = 0; r < LR_CMS_DEPTH; r++) {
-            rc |= lr_redis_cmd_arg(cmd, "INCRBY", 6)
-                  | lr_redis_cmd_arg(cmd, "u32", 3)
-                  | lr_redis_cmd_cell(cmd, cell[r])
-                  | lr_redis_cmd_arg(cmd, "1", 1);
+            for (r = 0; r < LR_CMS_DEPTH; r++) {
+                rc |= lr_redis_cmd_arg(cmd, "INCRBY", 6)
+                      | lr_redis_cmd_arg(cmd, "u32", 3)
+                      | lr_redis_cmd_cell(cmd, cell[r])
+                      | lr_redis_cmd_arg(cmd, "1", 1);
+            }
         }
     }
 

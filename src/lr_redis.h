@@ -42,7 +42,9 @@
 
 #define LR_REDIS_PREFIX_MAX  64
 #define LR_REDIS_KEY_MAX     (LR_REDIS_PREFIX_MAX + 64)
-#define LR_REDIS_ARGS_MAX    (8 + 4 * LR_F_COUNT * LR_CMS_DEPTH)
+/* the population's learning is batched: this many logins per command */
+#define LR_POP_BATCH         8
+#define LR_REDIS_ARGS_MAX    (8 + 4 * LR_F_COUNT * LR_CMS_DEPTH * LR_POP_BATCH)
 
 typedef enum {
     LR_SCRIPT_READ = 0,         /* GET / take (GET + DEL) */
@@ -113,8 +115,8 @@ int lr_redis_profile_cas(const char *prefix, const char *sha, uint64_t user,
     const unsigned char *old, size_t old_len, const unsigned char *new_enc,
     size_t new_len, int64_t ttl_s, lr_redis_cmd *cmd);
 
-/* Counting a learnt login into the population. */
-int lr_redis_pop_learn(const char *prefix, const lr_features *f,
+/* Counting n learnt logins (at most LR_POP_BATCH) into the population. */
+int lr_redis_pop_learn(const char *prefix, const lr_features *f, size_t n,
     lr_redis_cmd *cmd);
 
 /* Learns w onto a profile's encoding (old_len 0, or an unreadable one:

@@ -498,11 +498,13 @@ static void
 test_pop_learn_command(void **state)
 {
     int           i;
-    lr_redis_cmd  cmd;
+    static lr_redis_cmd  cmd;
 
     (void) state;
 
-    assert_int_equal(lr_redis_pop_learn("lr:", &keys.f, &cmd), 0);
+    lr_features  two[2];
+
+    assert_int_equal(lr_redis_pop_learn("lr:", &keys.f, 1, &cmd), 0);
     assert_true(arg_is(&cmd, 0, "BITFIELD") && arg_is(&cmd, 1, "lr:{pop}:cms")
                 && arg_is(&cmd, 2, "INCRBY") && arg_is(&cmd, 3, "i64")
                 && arg_is(&cmd, 4, "0") && arg_is(&cmd, 5, "1")
@@ -513,6 +515,28 @@ test_pop_learn_command(void **state)
         assert_true(arg_is(&cmd, 8 + 4 * i, "INCRBY")
                     && arg_is(&cmd, 9 + 4 * i, "u32")
                     && arg_is(&cmd, 11 + 4 * i, "1"));
+    }
+
+    /* a batch: the login count by n, every login's cells */
+    two[0] = keys.f;
+    two[1] = keys.f;
+    two[1].v[LR_F_DEVICE] = 0;
+    assert_int_equal(lr_redis_pop_learn("lr:", two, 2, &cmd), 0);
+    assert_true(arg_is(&cmd, 5, "2"));
+    assert_int_equal(cmd.argc, 8 + 4 * (2 * LR_F_COUNT - 1) * LR_CMS_DEPTH);
+
+    /* a full batch fits; more is refused */
+    {
+        lr_features  many[LR_POP_BATCH + 1];
+
+        for (i = 0; i <= LR_POP_BATCH; i++) {
+            many[i] = keys.f;
+        }
+
+        assert_int_equal(lr_redis_pop_learn("lr:", many, LR_POP_BATCH, &cmd),
+                         0);
+        assert_int_equal(lr_redis_pop_learn("lr:", many, LR_POP_BATCH + 1,
+                                            &cmd), -1);
     }
 }
 
