@@ -34,9 +34,11 @@ typedef struct {
 
 static ngx_int_t ngx_http_login_risk_header_filter(ngx_http_request_t *r);
 static ngx_http_login_risk_outcome_e ngx_http_login_risk_take_outcome(
-    ngx_http_request_t *r, ngx_str_t *ticket);
+    ngx_http_request_t *r, ngx_http_login_risk_loc_conf_t *llcf,
+    ngx_str_t *ticket, ngx_uint_t *success_header);
 static ngx_http_login_risk_outcome_e ngx_http_login_risk_success_rule(
-    ngx_http_request_t *r, ngx_http_login_risk_loc_conf_t *llcf);
+    ngx_http_request_t *r, ngx_http_login_risk_loc_conf_t *llcf,
+    ngx_uint_t success_header);
 static void ngx_http_login_risk_learn(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx, ngx_http_login_risk_outcome_e outcome);
 static void ngx_http_login_risk_step_up(ngx_http_request_t *r,
@@ -71,11 +73,19 @@ static ngx_int_t
 ngx_http_login_risk_header_filter(ngx_http_request_t *r)
 {
     ngx_str_t                       ticket;
+    ngx_uint_t                      success_header;
     ngx_http_login_risk_ctx_t      *ctx;
     ngx_http_login_risk_outcome_e   outcome;
 
+    ctx = (r == r->main) ? ngx_http_login_risk_get_ctx(r) : NULL;
+
+    if (ctx && (!ctx->scored || ctx->learnt)) {
+        ctx = NULL;
+    }
+
     /* in every location: the outcome is for the module, never the client */
-    outcome = ngx_http_login_risk_take_outcome(r, &ticket);
+    outcome = ngx_http_login_risk_take_outcome(r, ctx ? ctx->llcf : NULL,
+                                               &ticket, &success_header);
 
     if (r != r->main) {
         return ngx_http_next_header_filter(r);
@@ -85,9 +95,7 @@ ngx_http_login_risk_header_filter(ngx_http_request_t *r)
         ngx_http_login_risk_step_up(r, &ticket);
     }
 
-    ctx = ngx_http_login_risk_get_ctx(r);
-
-    if (ctx == NULL || !ctx->scored || ctx->learnt) {
+    if (ctx == NULL) {
         return ngx_http_next_header_filter(r);
     }
 
@@ -98,7 +106,8 @@ ngx_http_login_risk_header_filter(ngx_http_request_t *r)
         outcome = NGX_HTTP_LOGIN_RISK_OUTCOME_FAILURE;
 
     } else if (outcome == NGX_HTTP_LOGIN_RISK_OUTCOME_UNKNOWN) {
-        outcome = ngx_http_login_risk_success_rule(r, ctx->llcf);
+        outcome = ngx_http_login_risk_success_rule(r, ctx->llcf,
+                                                   success_header);
     }
 
     /* a login scored without its state (Redis unavailable) was let through
@@ -124,12 +133,16 @@ ngx_http_login_risk_header_filter(ngx_http_request_t *r)
 
 
 /*
- * Removes X-Login-Risk-Outcome and X-Login-Risk-Ticket from the response
- * and says what the first said; ticket gets the second.
+ * Removes the X-Login-Risk-* headers from the response and says what
+ * X-Login-Risk-Outcome said; ticket gets X-Login-Risk-Ticket. In the same
+ * pass, with the login's location conf, *success_header says whether the
+ * response has login_risk_success's header=NAME:VALUE.
  */
 
 static ngx_http_login_risk_outcome_e
-ngx_http_login_risk_take_outcome(ngx_http_request_t *r, ngx_str_t *ticket)
+ngx_http_login_risk_take_outcome(ngx_http_request_t *r,
+    ngx_http_login_risk_loc_conf_t *llcf, ngx_str_t *ticket,
+    ngx_uint_t *success_header)
 {
     ngx_uint_t                      i;
     ngx_list_part_t                *part;
@@ -138,6 +151,7 @@ ngx_http_login_risk_take_outcome(ngx_http_request_t *r, ngx_str_t *ticket)
 
     outcome = NGX_HTTP_LOGIN_RISK_OUTCOME_UNKNOWN;
     ngx_str_null(ticket);
+    *success_header = 0;
 
     part = &r->headers_out.headers.part;
     h = part->elts;
@@ -154,11 +168,28 @@ ngx_http_login_risk_take_outcome(ngx_http_request_t *r, ngx_str_t *ticket)
             i = 0;
         }
 
-        if (h[i].hash == 0 || h[i].key.len < sizeof("X-Login-Risk-") - 1
+        if (h[i].hash == 0) {
+            continue;
+        }
+
+        if (h[i].key.len < sizeof("X-Login-Risk-") - 1
             || ngx_strncasecmp(h[i].key.data, (u_char *) "X-Login-Risk-",
                                sizeof("X-Login-Risk-") - 1)
                != 0)
         {
+            if (llcf && llcf->success_header.len
+                && h[i].key.len == llcf->success_header.len
+                && ngx_strncasecmp(h[i].key.data, llcf->success_header.data,
+                                   h[i].key.len)
+                   == 0
+                && h[i].value.len == llcf->success_value.len
+                && ngx_strncmp(h[i].value.data, llcf->success_value.data,
+                               h[i].value.len)
+                   == 0)
+            {
+                *success_header = 1;
+            }
+
             continue;
         }
 
@@ -213,11 +244,9 @@ ngx_http_login_risk_take_outcome(ngx_http_request_t *r, ngx_str_t *ticket)
 
 static ngx_http_login_risk_outcome_e
 ngx_http_login_risk_success_rule(ngx_http_request_t *r,
-    ngx_http_login_risk_loc_conf_t *llcf)
+    ngx_http_login_risk_loc_conf_t *llcf, ngx_uint_t success_header)
 {
-    ngx_uint_t        i, *status;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_uint_t  i, *status;
 
     if (llcf->success_status == NULL && llcf->success_header.len == 0) {
         /* nothing says what success looks like: learn nothing rather
@@ -230,49 +259,20 @@ ngx_http_login_risk_success_rule(ngx_http_request_t *r,
 
         for (i = 0; i < llcf->success_status->nelts; i++) {
             if (status[i] == r->headers_out.status) {
-                goto status_ok;
+                break;
             }
         }
 
+        if (i == llcf->success_status->nelts) {
+            return NGX_HTTP_LOGIN_RISK_OUTCOME_FAILURE;
+        }
+    }
+
+    if (llcf->success_header.len && !success_header) {
         return NGX_HTTP_LOGIN_RISK_OUTCOME_FAILURE;
     }
 
-status_ok:
-
-    if (llcf->success_header.len == 0) {
-        return NGX_HTTP_LOGIN_RISK_OUTCOME_SUCCESS;
-    }
-
-    part = &r->headers_out.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash != 0
-            && h[i].key.len == llcf->success_header.len
-            && ngx_strncasecmp(h[i].key.data, llcf->success_header.data,
-                               h[i].key.len)
-               == 0
-            && h[i].value.len == llcf->success_value.len
-            && ngx_strncmp(h[i].value.data, llcf->success_value.data,
-                           h[i].value.len)
-               == 0)
-        {
-            return NGX_HTTP_LOGIN_RISK_OUTCOME_SUCCESS;
-        }
-    }
-
-    return NGX_HTTP_LOGIN_RISK_OUTCOME_FAILURE;
+    return NGX_HTTP_LOGIN_RISK_OUTCOME_SUCCESS;
 }
 
 

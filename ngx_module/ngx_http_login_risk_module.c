@@ -29,8 +29,9 @@ static char *ngx_http_login_risk_alert_log(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_login_risk_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_login_risk_read_password(ngx_conf_t *cf,
-    ngx_str_t *file, ngx_str_t *password);
+static ngx_int_t ngx_http_login_risk_read_file(ngx_conf_t *cf,
+    const char *directive, ngx_str_t *name, size_t max, ngx_uint_t secret,
+    ngx_str_t *content);
 static char *ngx_http_login_risk_prefix(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_login_risk_secret_file(ngx_conf_t *cf,
@@ -665,10 +666,23 @@ ngx_http_login_risk_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return "takes password= or password_file=, not both";
         }
 
-        if (ngx_http_login_risk_read_password(cf, &file, &rc->password)
-            != NGX_CONF_OK)
+        if (ngx_http_login_risk_read_file(cf, "login_risk_redis", &file,
+                                          4096, 0, &rc->password)
+            != NGX_OK)
         {
             return NGX_CONF_ERROR;
+        }
+
+        /* one line: the trailing newline is not part of the password */
+        while (rc->password.len
+               && (rc->password.data[rc->password.len - 1] == '\n'
+                   || rc->password.data[rc->password.len - 1] == '\r'))
+        {
+            rc->password.len--;
+        }
+
+        if (rc->password.len == 0) {
+            return "password_file holds no password";
         }
     }
 
@@ -696,37 +710,49 @@ invalid:
 }
 
 
-static char *
-ngx_http_login_risk_read_password(ngx_conf_t *cf, ngx_str_t *file,
-    ngx_str_t *password)
+/*
+ * Reads a small file of secrets whole, when the configuration is read:
+ * 1 to max bytes. The caller wipes the copy when it is done with it; a
+ * file everyone may read is warned about when "secret" is set.
+ */
+
+static ngx_int_t
+ngx_http_login_risk_read_file(ngx_conf_t *cf, const char *directive,
+    ngx_str_t *name, size_t max, ngx_uint_t secret, ngx_str_t *content)
 {
     u_char           *buf;
     ssize_t           n;
     ngx_file_t        f;
     ngx_file_info_t   fi;
 
-    if (ngx_conf_full_name(cf->cycle, file, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     ngx_memzero(&f, sizeof(ngx_file_t));
-    f.name = *file;
+    f.name = *name;
     f.log = cf->log;
 
-    f.fd = ngx_open_file(file->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    f.fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
     if (f.fd == NGX_INVALID_FILE) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "login_risk_redis: cannot open password_file "
-                           "\"%V\"", file);
-        return NGX_CONF_ERROR;
+                           "%s: cannot open \"%V\"", directive, name);
+        return NGX_ERROR;
     }
 
     buf = NULL;
     n = NGX_ERROR;
 
     if (ngx_fd_info(f.fd, &fi) != NGX_FILE_ERROR
-        && ngx_file_size(&fi) > 0 && ngx_file_size(&fi) <= 4096)
+        && ngx_file_size(&fi) > 0 && (size_t) ngx_file_size(&fi) <= max)
     {
+        if (secret && (fi.st_mode & S_IROTH)) {
+            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                               "%s: \"%V\" is readable by everyone; make it "
+                               "readable by root and nginx only", directive,
+                               name);
+        }
+
         buf = ngx_pnalloc(cf->pool, (size_t) ngx_file_size(&fi));
         if (buf) {
             n = ngx_read_file(&f, buf, (size_t) ngx_file_size(&fi), 0);
@@ -735,22 +761,17 @@ ngx_http_login_risk_read_password(ngx_conf_t *cf, ngx_str_t *file,
 
     ngx_close_file(f.fd);
 
-    /* one line: the trailing newline is not part of the password */
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
-        n--;
-    }
-
     if (n <= 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "login_risk_redis: password_file \"%V\" is empty, "
-                           "unreadable or over 4096 bytes", file);
-        return NGX_CONF_ERROR;
+                           "%s: \"%V\" is empty, unreadable or over %uz "
+                           "bytes", directive, name, max);
+        return NGX_ERROR;
     }
 
-    password->data = buf;
-    password->len = (size_t) n;
+    content->data = buf;
+    content->len = (size_t) n;
 
-    return NGX_CONF_OK;
+    return NGX_OK;
 }
 
 
@@ -789,12 +810,8 @@ ngx_http_login_risk_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_login_risk_main_conf_t  *lmcf = conf;
 
-    char              err[128];
-    u_char           *buf;
-    ssize_t           n;
-    ngx_str_t        *value;
-    ngx_file_t        f;
-    ngx_file_info_t   fi;
+    char        err[128];
+    ngx_str_t  *value, text;
 
     if (lmcf->secret_file.len) {
         return "is duplicate";
@@ -803,47 +820,10 @@ ngx_http_login_risk_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     value = cf->args->elts;
     lmcf->secret_file = value[1];
 
-    if (ngx_conf_full_name(cf->cycle, &lmcf->secret_file, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&f, sizeof(ngx_file_t));
-    f.name = lmcf->secret_file;
-    f.log = cf->log;
-
-    f.fd = ngx_open_file(f.name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (f.fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "login_risk_secret_file: cannot open \"%V\"",
-                           &f.name);
-        return NGX_CONF_ERROR;
-    }
-
-    buf = NULL;
-    n = NGX_ERROR;
-
-    if (ngx_fd_info(f.fd, &fi) != NGX_FILE_ERROR
-        && ngx_file_size(&fi) <= 65536)
+    if (ngx_http_login_risk_read_file(cf, "login_risk_secret_file",
+                                      &lmcf->secret_file, 65536, 1, &text)
+        != NGX_OK)
     {
-        if (fi.st_mode & S_IROTH) {
-            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                               "login_risk_secret_file: \"%V\" is readable "
-                               "by everyone; make it readable by root and "
-                               "nginx only", &f.name);
-        }
-
-        buf = ngx_pnalloc(cf->temp_pool, (size_t) ngx_file_size(&fi) + 1);
-        if (buf) {
-            n = ngx_read_file(&f, buf, (size_t) ngx_file_size(&fi), 0);
-        }
-    }
-
-    ngx_close_file(f.fd);
-
-    if (n < 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "login_risk_secret_file: cannot read \"%V\"",
-                           &f.name);
         return NGX_CONF_ERROR;
     }
 
@@ -852,18 +832,18 @@ ngx_http_login_risk_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    if (lr_secrets_parse((char *) buf, (size_t) n, lmcf->secrets, err,
+    if (lr_secrets_parse((char *) text.data, text.len, lmcf->secrets, err,
                          sizeof(err))
         != 0)
     {
-        ngx_explicit_memzero(buf, (size_t) n);
+        ngx_explicit_memzero(text.data, text.len);
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "login_risk_secret_file: \"%V\": %s", &f.name,
-                           err);
+                           "login_risk_secret_file: \"%V\": %s",
+                           &lmcf->secret_file, err);
         return NGX_CONF_ERROR;
     }
 
-    ngx_explicit_memzero(buf, (size_t) n);
+    ngx_explicit_memzero(text.data, text.len);
 
     return NGX_CONF_OK;
 }

@@ -125,14 +125,15 @@ lr_redis_cmd_argf(lr_redis_cmd *cmd, const char *fmt, ...)
 }
 
 
-/* writes "<c><n>\r\n" and returns the end */
+/* writes n in decimal (at most 20 digits) and returns the end: commands
+ * carry dozens of numbers per login, and a generic formatter costs more
+ * than the rest of building them */
 static char *
-lr_redis_resp_len(char *p, char c, size_t n)
+lr_redis_decimal(char *p, uint64_t n)
 {
     char    digits[20];
     size_t  i;
 
-    *p++ = c;
     i = 0;
 
     do {
@@ -144,6 +145,16 @@ lr_redis_resp_len(char *p, char c, size_t n)
         *p++ = digits[--i];
     }
 
+    return p;
+}
+
+
+/* writes "<c><n>\r\n" and returns the end */
+static char *
+lr_redis_resp_len(char *p, char c, size_t n)
+{
+    *p++ = c;
+    p = lr_redis_decimal(p, n);
     *p++ = '\r';
     *p++ = '\n';
 
@@ -183,31 +194,20 @@ lr_redis_cmd_resp(const lr_redis_cmd *cmd, char *out, size_t cap)
 }
 
 
-/* A cell argument, "#n": there are dozens per login, and a generic
- * formatter costs more than the rest of building them. */
+/* A cell argument, "#n". */
 static int
 lr_redis_cmd_cell(lr_redis_cmd *cmd, uint64_t n)
 {
-    char    digits[20], *start, *p;
-    size_t  i;
+    char  *start, *p;
 
-    if (sizeof(cmd->buf) - cmd->used < 1 + sizeof(digits)) {
+    if (sizeof(cmd->buf) - cmd->used < 1 + 20) {
         return -1;
     }
 
     start = cmd->buf + cmd->used;
     p = start;
     *p++ = '#';
-    i = 0;
-
-    do {
-        digits[i++] = (char) ('0' + n % 10);
-        n /= 10;
-    } while (n);
-
-    while (i) {
-        *p++ = digits[--i];
-    }
+    p = lr_redis_decimal(p, n);
 
     cmd->used += (size_t) (p - start);
 
