@@ -27,8 +27,6 @@ static ngx_http_login_risk_body_e ngx_http_login_risk_body_type(
 static void ngx_http_login_risk_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_login_risk_judge(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx);
-static ngx_int_t ngx_http_login_risk_read_body(ngx_http_request_t *r,
-    ngx_str_t *body);
 static ngx_int_t ngx_http_login_risk_take_user(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx, ngx_str_t *body);
 static ngx_int_t ngx_http_login_risk_describe(ngx_http_request_t *r,
@@ -206,7 +204,7 @@ ngx_http_login_risk_judge(ngx_http_request_t *r,
     ngx_int_t   rc;
     ngx_str_t   body;
 
-    rc = ngx_http_login_risk_read_body(r, &body);
+    rc = ngx_http_login_risk_read_body(r, ctx->llcf->body_limit, &body);
 
     if (rc == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -224,6 +222,8 @@ ngx_http_login_risk_judge(ngx_http_request_t *r,
         return rc;
     }
 
+    ngx_http_login_risk_identify(r, ctx, &body);
+
     if (ngx_http_login_risk_describe(r, ctx) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -234,21 +234,19 @@ ngx_http_login_risk_judge(ngx_http_request_t *r,
 
 /*
  * Gathers the body into one buffer, from memory or from the temporary file
- * it was spooled to. NGX_DECLINED: it is over login_risk_body_limit (a
- * chunked body tells its size only now).
+ * it was spooled to. NGX_DECLINED: it is over limit (a chunked body tells
+ * its size only now).
  */
 
-static ngx_int_t
-ngx_http_login_risk_read_body(ngx_http_request_t *r, ngx_str_t *body)
+ngx_int_t
+ngx_http_login_risk_read_body(ngx_http_request_t *r, size_t limit,
+    ngx_str_t *body)
 {
-    off_t                            len;
-    u_char                          *p;
-    ssize_t                          n;
-    ngx_buf_t                       *b;
-    ngx_chain_t                     *cl;
-    ngx_http_login_risk_loc_conf_t  *llcf;
-
-    llcf = ngx_http_get_module_loc_conf(r, ngx_http_login_risk_module);
+    off_t         len;
+    u_char       *p;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
 
     ngx_str_null(body);
 
@@ -262,7 +260,7 @@ ngx_http_login_risk_read_body(ngx_http_request_t *r, ngx_str_t *body)
         len += ngx_buf_size(cl->buf);
     }
 
-    if (len > (off_t) llcf->body_limit) {
+    if (len > (off_t) limit) {
         return NGX_DECLINED;
     }
 

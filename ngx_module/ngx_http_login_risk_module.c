@@ -23,6 +23,8 @@ static char *ngx_http_login_risk_user_field(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_login_risk_body_limit(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_login_risk_token_field(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_login_risk_geoip(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_login_risk_alert_log(ngx_conf_t *cf,
@@ -64,6 +66,8 @@ static ngx_conf_post_t  ngx_http_login_risk_body_limit_post =
     { ngx_http_login_risk_body_limit };
 static ngx_conf_post_t  ngx_http_login_risk_prefix_post =
     { ngx_http_login_risk_prefix };
+static ngx_conf_post_t  ngx_http_login_risk_token_field_post =
+    { ngx_http_login_risk_token_field };
 
 
 static ngx_conf_enum_t  ngx_http_login_risk_on_error_values[] = {
@@ -203,6 +207,34 @@ static ngx_command_t  ngx_http_login_risk_commands[] = {
       0,
       NULL },
 
+    { ngx_string("login_risk_collect"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_login_risk_collect,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_token_field"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_main_conf_t, token_field),
+      &ngx_http_login_risk_token_field_post },
+
+    { ngx_string("login_risk_device_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_login_risk_device_cookie_conf,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_expect_telemetry"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_loc_conf_t, expect_telemetry),
+      NULL },
+
     { ngx_string("login_risk_success"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_login_risk_success,
@@ -309,6 +341,8 @@ ngx_http_login_risk_create_loc_conf(ngx_conf_t *cf)
     conf->challenge_mode = NGX_CONF_UNSET_UINT;
     conf->mode = NGX_CONF_UNSET_UINT;
     conf->success_status = NGX_CONF_UNSET_PTR;
+    conf->collect = NGX_CONF_UNSET;
+    conf->expect_telemetry = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -321,6 +355,20 @@ ngx_http_login_risk_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_login_risk_loc_conf_t *conf = child;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->expect_telemetry, prev->expect_telemetry, 0);
+
+    /* not inherited: it is the location's handler */
+    if (conf->collect == NGX_CONF_UNSET) {
+        conf->collect = 0;
+    }
+
+    if (conf->collect && conf->enable) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"login_risk_collect\" and \"login_risk on\" "
+                           "cannot share a location: the collect endpoint is "
+                           "no login");
+        return NGX_CONF_ERROR;
+    }
     ngx_conf_merge_str_value(conf->user_field, prev->user_field, "username");
     ngx_conf_merge_size_value(conf->body_limit, prev->body_limit,
                               16 * 1024);
@@ -382,6 +430,7 @@ ngx_http_login_risk_merge_engine(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
+    conf->engine.expect_telemetry = (int) conf->expect_telemetry;
     conf->engine.tag = (int) conf->tag;
     conf->engine.challenge = (int) conf->challenge;
     conf->engine.block = (int) conf->block;
@@ -423,6 +472,29 @@ ngx_http_login_risk_enable(ngx_conf_t *cf, void *post, void *data)
         lmcf = ngx_http_conf_get_module_main_conf(cf,
                                                   ngx_http_login_risk_module);
         lmcf->used = 1;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* A token field is a form or JSON member name and a cookie name at once. */
+
+static char *
+ngx_http_login_risk_token_field(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *field = data;
+
+    ngx_uint_t  i;
+
+    if (field->len == 0 || field->len > 64) {
+        return "must be 1 to 64 characters";
+    }
+
+    for (i = 0; i < field->len; i++) {
+        if (!ngx_http_login_risk_name_char(field->data[i])) {
+            return "must be letters, digits, \"_\" and \"-\"";
+        }
     }
 
     return NGX_CONF_OK;
@@ -1149,6 +1221,26 @@ ngx_http_login_risk_postconfiguration(ngx_conf_t *cf)
 
     if (lmcf->prefix.data == NULL) {
         ngx_str_set(&lmcf->prefix, "lr:");
+    }
+
+    if (lmcf->token_field.data == NULL) {
+        ngx_str_set(&lmcf->token_field, "lr_token");
+    }
+
+    /* a token or a device id that nobody can check is worse than none */
+    if (lmcf->collect && (lmcf->secrets == NULL || lmcf->redis == NULL)) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"login_risk_collect\" needs \"login_risk_redis\" "
+                      "to keep the telemetry and \"login_risk_secret_file\" "
+                      "to sign its tokens");
+        return NGX_ERROR;
+    }
+
+    if (lmcf->device_cookie.len && lmcf->secrets == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"login_risk_device_cookie\" needs "
+                      "\"login_risk_secret_file\" to sign the device ids");
+        return NGX_ERROR;
     }
 
     /* ngx_conf_set_str_slot values end in '\0': the prefix is a C string */

@@ -13,11 +13,14 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <lr_devcookie.h>
 #include <lr_engine.h>
 #include <lr_login.h>
 #include <lr_redis.h>
 #include <lr_secret.h>
+#include <lr_telemetry.h>
 #include <lr_ticket.h>
+#include <lr_token.h>
 #include <lr_userid.h>
 
 
@@ -88,6 +91,11 @@ typedef struct {
     char                       sha[LR_SCRIPT_COUNT_ALL][41];
     ngx_str_t                  secret_file;
     lr_secrets                *secrets;         /* NULL: no tickets */
+    ngx_str_t                  token_field;     /* NUL-terminated */
+    ngx_str_t                  device_cookie;   /* name, "": no cookie */
+    time_t                     device_max_age;
+    ngx_str_t                  device_domain;
+    unsigned                   collect:1;       /* a collect endpoint */
     lr_config                  engine;          /* defaults, for what no
                                                    location decides */
     unsigned                   used:1;          /* "login_risk on" somewhere */
@@ -115,8 +123,16 @@ typedef struct {
     ngx_array_t               *success_status;  /* of ngx_uint_t */
     ngx_str_t                  success_header;
     ngx_str_t                  success_value;
+    ngx_flag_t                 collect;         /* the collect endpoint */
+    ngx_flag_t                 expect_telemetry;
 } ngx_http_login_risk_loc_conf_t;
 
+
+/* the characters of cookie and field names the module is given: nobody
+ * quotes or escapes them in a cookie, a form, a JSON member or a URL */
+#define ngx_http_login_risk_name_char(c)                                      \
+    (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z')                 \
+     || ((c) >= '0' && (c) <= '9') || (c) == '_' || (c) == '-')
 
 #define NGX_HTTP_LOGIN_RISK_CHALLENGE_PASS      1
 #define NGX_HTTP_LOGIN_RISK_CHALLENGE_REDIRECT  2
@@ -126,6 +142,13 @@ typedef struct {
 
 /* a challenged attempt waits this long for its step-up */
 #define NGX_HTTP_LOGIN_RISK_TICKET_TTL          300
+/* a collector token is good this long (it is fetched as the login form is
+ * submitted); its telemetry stays a little longer, so that a token still
+ * good whose telemetry is gone was used */
+#define NGX_HTTP_LOGIN_RISK_TOKEN_TTL           120
+#define NGX_HTTP_LOGIN_RISK_TELEMETRY_TTL       180
+/* the reply slot of the telemetry's GETDEL among a login's reads */
+#define NGX_HTTP_LOGIN_RISK_PART_TELEMETRY      0xff
 
 
 typedef struct {
@@ -147,11 +170,16 @@ typedef struct {
     size_t                     profile_raw_len;
     ngx_http_login_risk_call_t  *call;          /* waiting for Redis */
     ngx_event_t                timer;
-    u_char                     parts[LR_READ_COUNT * LR_READ_CMDS_MAX];
+    u_char                     parts[LR_READ_COUNT * LR_READ_CMDS_MAX + 1];
                                                 /* part * 2 + command, by
                                                    reply */
     char                       attempt[33];
     char                      *ticket;
+    char                       device_id[LR_DEVCOOKIE_ID + 1];
+    ngx_str_t                  device_set_cookie;   /* a new device id's
+                                                       Set-Cookie value */
+    char                       token_id[LR_TOKEN_ID + 1];   /* "": none */
+    lr_telemetry              *telemetry;       /* taken from Redis */
 
     unsigned                   json:1;          /* else form-urlencoded */
     unsigned                   scored:1;        /* verdict reached */
@@ -161,6 +189,7 @@ typedef struct {
     unsigned                   learnt:1;
     unsigned                   inspected:1;     /* login is filled in */
     unsigned                   done:1;          /* body read and judged */
+    unsigned                   cookie_sent:1;
 } ngx_http_login_risk_ctx_t;
 
 
@@ -184,6 +213,23 @@ void ngx_http_login_risk_forget(ngx_http_login_risk_ctx_t *ctx);
 ngx_int_t ngx_http_login_risk_filter_init(ngx_conf_t *cf);
 void ngx_http_login_risk_store_attempt(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx);
+
+char *ngx_http_login_risk_collect(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_login_risk_device_cookie_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_login_risk_device(ngx_http_request_t *r,
+    char id[LR_DEVCOOKIE_ID + 1], ngx_str_t *set_cookie, ngx_uint_t *bad);
+ngx_int_t ngx_http_login_risk_set_cookie(ngx_http_request_t *r,
+    ngx_str_t *value);
+void ngx_http_login_risk_identify(ngx_http_request_t *r,
+    ngx_http_login_risk_ctx_t *ctx, ngx_str_t *body);
+void ngx_http_login_risk_telemetry_reply(ngx_http_request_t *r,
+    ngx_http_login_risk_ctx_t *ctx, redisReply *reply);
+void ngx_http_login_risk_apply_telemetry(ngx_http_request_t *r,
+    ngx_http_login_risk_ctx_t *ctx);
+ngx_int_t ngx_http_login_risk_read_body(ngx_http_request_t *r, size_t limit,
+    ngx_str_t *body);
 
 ngx_http_login_risk_redis_t *ngx_http_login_risk_redis_start(
     ngx_cycle_t *cycle, ngx_http_login_risk_redis_conf_t *conf);

@@ -119,6 +119,21 @@ ngx_http_login_risk_send_reads(ngx_http_request_t *r,
         }
     }
 
+    /* the telemetry is taken once: a resend after NOSCRIPT must not take
+     * it again (it would look replayed) */
+    if (ctx->token_id[0] && !ctx->retried) {
+        if (lr_redis_telemetry_take((char *) lmcf->prefix.data, ctx->token_id,
+                                    &cmd[0])
+            != 0
+            || ngx_http_login_risk_redis_send(call, &cmd[0]) != NGX_OK)
+        {
+            ngx_http_login_risk_redis_release(call);
+            return NGX_ERROR;
+        }
+
+        ctx->parts[n++] = NGX_HTTP_LOGIN_RISK_PART_TELEMETRY;
+    }
+
     ctx->call = call;
 
     return NGX_OK;
@@ -155,6 +170,11 @@ ngx_http_login_risk_read_reply(ngx_http_login_risk_call_t *call,
                       "login_risk: redis answered an error: %*s",
                       (size_t) reply->len, reply->str);
         ctx->unavailable = 1;
+        return;
+    }
+
+    if (ctx->parts[index] == NGX_HTTP_LOGIN_RISK_PART_TELEMETRY) {
+        ngx_http_login_risk_telemetry_reply(r, ctx, reply);
         return;
     }
 
@@ -231,6 +251,9 @@ ngx_http_login_risk_read_done(ngx_http_login_risk_call_t *call)
 
     if (ctx->unavailable) {
         ngx_http_login_risk_unavailable(r, ctx, "error");
+
+    } else {
+        ngx_http_login_risk_apply_telemetry(r, ctx);
     }
 
     ngx_http_login_risk_resume(r, ctx);

@@ -26,6 +26,12 @@ lr_config_default(lr_config *cfg)
     cfg->weight[LR_RULE_TZ_MISMATCH] = 20;
     cfg->weight[LR_RULE_LANG_MISMATCH] = 15;
     cfg->weight[LR_RULE_ANONYMIZER] = 25;
+    cfg->weight[LR_RULE_UA_MISMATCH] = 35;
+    cfg->weight[LR_RULE_SCRIPTED_INPUT] = 40;
+    cfg->weight[LR_RULE_PASTE_PASSWORD] = 5;
+    cfg->weight[LR_RULE_DEVICE_CHANGED] = 25;
+    cfg->weight[LR_RULE_EXPIRED_TOKEN] = 10;
+    cfg->weight[LR_RULE_BAD_DEVICE_COOKIE] = 25;
 
     cfg->limit[LR_C_IP_FAILURES] = 10;
     cfg->window_s[LR_C_IP_FAILURES] = 3600;
@@ -70,7 +76,9 @@ lr_rule_code(lr_rule rule)
         "impossible_travel", "ip_failures", "user_failures",
         "device_failures", "ip_user_failures", "ip_many_users",
         "device_many_users", "automation", "no_telemetry", "bad_token",
-        "replayed_token", "tz_mismatch", "lang_mismatch", "anonymizer"
+        "replayed_token", "tz_mismatch", "lang_mismatch", "anonymizer",
+        "ua_mismatch", "scripted_input", "paste_password", "device_changed",
+        "expired_token", "bad_device_cookie"
     };
 
     return rule < LR_RULE_COUNT ? codes[rule] : "unknown";

@@ -41,8 +41,9 @@ lr_engine_keys(const lr_login *login, lr_keys *keys)
     lr_features_of(login, &keys->f);
 
     ip = lr_hash_str(0x6970, login->ip);
-    device = keys->f.v[LR_F_DEVICE] ? keys->f.v[LR_F_DEVICE]
-                                    : keys->f.v[LR_F_FINGERPRINT];
+    /* the cookie only: the attributes come with the telemetry, after the
+     * counters are read, and are no identity of their own anyway */
+    device = keys->f.v[LR_F_DEVICE];
 
     keys->ip = ip;
     keys->device = device;

@@ -112,9 +112,12 @@ lr_features_of(const lr_login *login, lr_features *out)
 
     out->v[LR_F_DEVICE] = login->device_id && login->device_id[0]
                           ? lr_hash_str(0x646576, login->device_id) : 0;
-    out->v[LR_F_FINGERPRINT] = login->fingerprint && login->fingerprint[0]
-                               ? lr_hash_str(0x667072, login->fingerprint)
-                               : 0;
+    /* the vector itself in the low half, which is what a profile keeps:
+     * the engine compares known devices attribute by attribute */
+    out->v[LR_F_FINGERPRINT] = login->device_attrs
+        ? (lr_hash_u64(0x667072, login->device_attrs) << 32)
+          | login->device_attrs
+        : 0;
 }
 
 

@@ -10,8 +10,10 @@
  * model's back-off relies on it):
  *   network: country > ASN > prefix (/24, /48) > IP
  *   browser: device class > OS > browser family > family + major version
- * and two flat ones: the device cookie and the device fingerprint.
- * 0 means "unknown" (no device cookie, no fingerprint).
+ * and two flat ones: the device cookie and the device fingerprint, whose
+ * low 32 bits are the device's attribute vector (lr_devattr.h), so that
+ * a profile, which keeps the low 32 bits, can compare devices attribute
+ * by attribute. 0 means "unknown" (no device cookie, no attributes).
  */
 
 #include "lr_login.h"

@@ -12,8 +12,10 @@
 typedef enum {
     LR_TOKEN_ABSENT = 0,        /* no collector token came with the login */
     LR_TOKEN_VALID,
-    LR_TOKEN_INVALID,           /* forged, expired or bound to another UA */
-    LR_TOKEN_REPLAYED           /* valid, but already used */
+    LR_TOKEN_INVALID,           /* forged: malformed, unknown key, bad MAC */
+    LR_TOKEN_REPLAYED,          /* genuine, but already used */
+    LR_TOKEN_TOO_OLD,           /* genuine, but past its expiry */
+    LR_TOKEN_OTHER_BROWSER      /* genuine, issued to another User-Agent */
 } lr_token_state;
 
 /* list kinds, as bits of lr_login.allow and lr_login.block */
@@ -33,11 +35,17 @@ typedef struct {
     lr_ua            ua;
 
     const char      *device_id;     /* signed device cookie, NULL: none */
-    const char      *fingerprint;   /* device attribute hash, NULL: none */
+    int              bad_device_cookie;     /* one came, not ours */
+    uint32_t         device_attrs;  /* lr_devattr.h vector, 0: unknown */
     const char      *timezone;      /* browser's IANA zone, NULL: unknown */
-    const char      *languages;     /* Accept-Language style, NULL: none */
+    const char      *languages;     /* navigator.languages, NULL: none */
     int              telemetry;     /* the collector's telemetry came */
     int              automation;    /* it shows a driven browser */
+    unsigned         scripted;      /* LR_SCRIPTED_* of lr_telemetry.h */
+    int              paste_password;
+    int              ua_mismatch;   /* collector vs request headers */
+    int              lang_mismatch; /* navigator.languages vs
+                                       Accept-Language */
     lr_token_state   token;
     int              anonymizer;    /* IP or ASN on an anonymiser list */
     unsigned         allow;         /* LR_LIST_* kinds that allow-list it */

@@ -4,8 +4,10 @@
 #endif
 
 #include "lr_login_json.h"
+#include "lr_telemetry.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -278,6 +280,21 @@ lr_login_json_ua(json_t *obj, lr_login *l, char *err, size_t err_len)
 }
 
 
+/* The attribute vector as 8 hex digits (lr_devattr.h). */
+static int
+lr_login_json_attrs(const char *s, uint32_t *out)
+{
+    if (strlen(s) != 8 || strspn(s, "0123456789abcdefABCDEF") != 8) {
+        *out = 0;
+        return -1;
+    }
+
+    *out = (uint32_t) strtoul(s, NULL, 16);
+
+    return 0;
+}
+
+
 /* A member of the wrong type is an error, not "absent": a typo in a test
  * file must not silently change what is scored. */
 static int
@@ -298,13 +315,18 @@ lr_login_json_types(json_t *obj, char *err, size_t err_len)
         { "os", JSON_STRING, "not a string" },
         { "device_class", JSON_STRING, "not a string" },
         { "device_id", JSON_STRING, "not a string" },
-        { "fingerprint", JSON_STRING, "not a string" },
+        { "device_attrs", JSON_STRING, "not a string" },
         { "timezone", JSON_STRING, "not a string" },
         { "languages", JSON_STRING, "not a string" },
         { "token", JSON_STRING, "not a string" },
         { "telemetry", JSON_TRUE, "not a boolean" },
         { "automation", JSON_TRUE, "not a boolean" },
         { "anonymizer", JSON_TRUE, "not a boolean" },
+        { "scripted", JSON_TRUE, "not a boolean" },
+        { "paste_password", JSON_TRUE, "not a boolean" },
+        { "ua_mismatch", JSON_TRUE, "not a boolean" },
+        { "lang_mismatch", JSON_TRUE, "not a boolean" },
+        { "bad_device_cookie", JSON_TRUE, "not a boolean" },
     };
 
     size_t   i;
@@ -375,12 +397,25 @@ lr_login_from_json(json_t *obj, lr_login_doc *doc, char *err,
 
     l->ip = lr_login_json_string(obj, "ip");
     l->device_id = lr_login_json_string(obj, "device_id");
-    l->fingerprint = lr_login_json_string(obj, "fingerprint");
     l->timezone = lr_login_json_string(obj, "timezone");
     l->languages = lr_login_json_string(obj, "languages");
     l->telemetry = json_is_true(json_object_get(obj, "telemetry"));
     l->automation = json_is_true(json_object_get(obj, "automation"));
     l->anonymizer = json_is_true(json_object_get(obj, "anonymizer"));
+    l->scripted = json_is_true(json_object_get(obj, "scripted"))
+                  ? LR_SCRIPTED_ALL : 0;
+    l->paste_password = json_is_true(json_object_get(obj, "paste_password"));
+    l->ua_mismatch = json_is_true(json_object_get(obj, "ua_mismatch"));
+    l->lang_mismatch = json_is_true(json_object_get(obj, "lang_mismatch"));
+    l->bad_device_cookie = json_is_true(json_object_get(obj,
+                                                        "bad_device_cookie"));
+
+    s = lr_login_json_string(obj, "device_attrs");
+
+    if (s && lr_login_json_attrs(s, &l->device_attrs) != 0) {
+        return lr_login_json_fail(err, err_len, "device_attrs",
+                                  "not 8 hex digits");
+    }
 
     s = lr_login_json_string(obj, "token");
 
@@ -395,6 +430,12 @@ lr_login_from_json(json_t *obj, lr_login_doc *doc, char *err,
 
     } else if (strcmp(s, "replayed") == 0) {
         l->token = LR_TOKEN_REPLAYED;
+
+    } else if (strcmp(s, "expired") == 0) {
+        l->token = LR_TOKEN_TOO_OLD;
+
+    } else if (strcmp(s, "other_browser") == 0) {
+        l->token = LR_TOKEN_OTHER_BROWSER;
 
     } else {
         return lr_login_json_fail(err, err_len, "token", "unknown state");

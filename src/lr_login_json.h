@@ -10,9 +10,13 @@
  *   country, city, asn, asn_org, lat, lon     where it is
  *   ua           a User-Agent header, parsed here; or ua_family, ua_major,
  *                os, device_class given as parsed
- *   device_id, fingerprint, timezone, languages
- *   telemetry, automation, anonymizer          booleans
- *   token        "absent", "valid", "invalid" or "replayed"
+ *   device_id, timezone, languages
+ *   device_attrs the device's attribute vector, 8 hex digits (lr_devattr.h)
+ *   telemetry, automation, anonymizer, scripted, paste_password,
+ *   ua_mismatch, lang_mismatch, bad_device_cookie     booleans
+ *                (scripted: as if every sign of scripted input was seen)
+ *   token        "absent", "valid", "invalid", "replayed", "expired" or
+ *                "other_browser"
  *   allow, block lists of kinds: "ip", "user", "device", "country", "asn"
  * Strings point into the JSON object: it must outlive the login.
  */

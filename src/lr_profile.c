@@ -1,4 +1,5 @@
 #include "lr_profile.h"
+#include "lr_devattr.h"
 
 #include <string.h>
 
@@ -39,10 +40,42 @@ lr_profile_counts(const lr_profile *p, const lr_features *fs,
         pv = &p->value[i];
         v = fs->v[pv->feature];
 
-        if (v != 0 && pv->value == (uint32_t) v) {
+        if (v == 0) {
+            continue;
+        }
+
+        /* a device is known when one like it is: an update changes a few
+         * of a browser's attributes, not the device (lr_devattr.h) */
+        if (pv->feature == LR_F_FINGERPRINT) {
+            if (lr_devattr_similarity(pv->value, (uint32_t) v)
+                >= LR_DEVATTR_SAME_DEVICE)
+            {
+                seen[LR_F_FINGERPRINT] += pv->count;
+            }
+
+        } else if (pv->value == (uint32_t) v) {
             seen[pv->feature] = pv->count;
         }
     }
+}
+
+
+int
+lr_profile_device_like(const lr_profile *p, uint32_t attrs)
+{
+    int       sim, best;
+    unsigned  i;
+
+    best = -1;
+
+    for (i = 0; attrs != 0 && i < p->used; i++) {
+        if (p->value[i].feature == LR_F_FINGERPRINT) {
+            sim = lr_devattr_similarity(p->value[i].value, attrs);
+            best = sim > best ? sim : best;
+        }
+    }
+
+    return best;
 }
 
 

@@ -44,9 +44,15 @@ typedef struct {
 /* Count of a value in the profile, 0 when unseen (or v == 0). */
 uint32_t lr_profile_count(const lr_profile *p, lr_feature f, uint64_t v);
 
-/* The counts of all of a login's values, in one pass. */
+/* The counts of all of a login's values, in one pass. The fingerprint's
+ * is the sum of the counts of the known devices probably the same as it
+ * (lr_devattr.h: its low 32 bits are the attribute vector). */
 void lr_profile_counts(const lr_profile *p, const lr_features *fs,
     uint32_t seen[LR_F_COUNT]);
+
+/* The similarity (per mille) of the known device most like the attribute
+ * vector attrs; -1 when none can be compared with it. */
+int lr_profile_device_like(const lr_profile *p, uint32_t attrs);
 
 /* Sum of the counts kept for a feature. */
 uint32_t lr_profile_total(const lr_profile *p, lr_feature f);

@@ -654,6 +654,37 @@ lr_redis_attempt_put(const char *prefix, uint64_t user,
 
 
 int
+lr_redis_telemetry_put(const char *prefix, const char *id,
+    const unsigned char *data, size_t len, int64_t ttl_s, lr_redis_cmd *cmd)
+{
+    int  rc;
+
+    lr_redis_cmd_init(cmd);
+    rc = lr_redis_cmd_arg(cmd, "SET", 3)
+         | lr_redis_cmd_argf(cmd, "%s{t:%s}", prefix, id)
+         | lr_redis_cmd_arg(cmd, (const char *) data, len)
+         | lr_redis_cmd_arg(cmd, "EX", 2)
+         | lr_redis_cmd_argf(cmd, "%lld", (long long) ttl_s);
+
+    return rc ? -1 : 0;
+}
+
+
+int
+lr_redis_telemetry_take(const char *prefix, const char *id,
+    lr_redis_cmd *cmd)
+{
+    int  rc;
+
+    lr_redis_cmd_init(cmd);
+    rc = lr_redis_cmd_arg(cmd, "GETDEL", 6)
+         | lr_redis_cmd_argf(cmd, "%s{t:%s}", prefix, id);
+
+    return rc ? -1 : 0;
+}
+
+
+int
 lr_redis_attempt_take(const char *prefix, const char *sha, uint64_t user,
     const char *attempt, lr_redis_cmd *cmd)
 {

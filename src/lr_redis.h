@@ -17,6 +17,9 @@
  *   P{ip:IP}:u            distinct users tried from the IP (HyperLogLog)
  *   P{d:DEV}:f            failed logins from the device
  *   P{d:DEV}:u            distinct users tried from the device
+ *   P{t:ID}               a collector telemetry summary (lr_telemetry.h)
+ *                         under its token's id: taken once by the login
+ *                         (GETDEL), TTL the token's life and a margin
  *   P{pop}:cms            population counts: the number of logins (i64 at
  *                         bit 0), then a count-min sketch of u32 cells
  * Every command and script touches the keys of one hash tag only, so the
@@ -124,6 +127,13 @@ int lr_redis_pop_learn(const char *prefix, const lr_features *f, size_t n,
  * LR_PROFILE_CODEC_MAX bytes); returns its length. */
 size_t lr_redis_learn_profile(const unsigned char *old, size_t old_len,
     const lr_writes *w, unsigned char *out);
+
+/* A telemetry summary under its token id (32 hex digits): stored for
+ * ttl_s by the collect endpoint, taken (GETDEL: single use) by the login. */
+int lr_redis_telemetry_put(const char *prefix, const char *id,
+    const unsigned char *data, size_t len, int64_t ttl_s, lr_redis_cmd *cmd);
+int lr_redis_telemetry_take(const char *prefix, const char *id,
+    lr_redis_cmd *cmd);
 
 /* A challenged attempt: stored for ttl_s, taken (read once) on step-up. */
 int lr_redis_attempt_put(const char *prefix, uint64_t user,

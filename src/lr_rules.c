@@ -1,4 +1,6 @@
 #include "lr_rules.h"
+#include "lr_devattr.h"
+#include "lr_telemetry.h"
 #include "lr_locale.h"
 #include "lr_travel.h"
 
@@ -25,6 +27,9 @@ lr_rules_is_evidence(lr_rule rule)
     case LR_RULE_NO_TELEMETRY:
     case LR_RULE_BAD_TOKEN:
     case LR_RULE_REPLAYED_TOKEN:
+    case LR_RULE_UA_MISMATCH:
+    case LR_RULE_SCRIPTED_INPUT:
+    case LR_RULE_BAD_DEVICE_COOKIE:
         return 1;
     default:
         return 0;
@@ -51,9 +56,11 @@ lr_rules_fire(lr_rules_ctx *rc, lr_rule rule)
 }
 
 
-/* A device is new when the login names one the profile never saw, or names
- * none while the profile knows some (cookie and fingerprint both gone).
- * With no device identity on either side (no collector) it says nothing. */
+/* A device is new when the login names one the profile never saw (neither
+ * its cookie nor a device like it: seen[] counts similar attributes), or
+ * names none while the profile knows some (cookie and attributes both
+ * gone). With no device identity on either side (no collector) it says
+ * nothing. */
 static int
 lr_rules_new_device(const lr_profile *p, const lr_features *f,
     const uint32_t *seen)
@@ -68,6 +75,47 @@ lr_rules_new_device(const lr_profile *p, const lr_features *f,
     }
 
     return seen[LR_F_DEVICE] == 0 && seen[LR_F_FINGERPRINT] == 0;
+}
+
+
+/* A known cookie on a device unlike every device the user logged in from:
+ * a cookie copied to another machine, or a new GPU, screen and timezone.
+ * Too few attributes to compare say nothing. */
+static int
+lr_rules_device_changed(const lr_login *login, const lr_profile *p,
+    const uint32_t *seen)
+{
+    int  best;
+
+    if (seen[LR_F_DEVICE] == 0 || login->device_attrs == 0
+        || seen[LR_F_FINGERPRINT] != 0)
+    {
+        return 0;
+    }
+
+    best = lr_profile_device_like(p, login->device_attrs);
+
+    return best >= 0 && best < LR_DEVATTR_SAME_DEVICE;
+}
+
+
+/* One sign of scripted input alone can be a person (a password manager's
+ * extension typing for her, a click with the mouse already in place); two
+ * together cannot, and key timing that no hand has is enough alone. */
+static int
+lr_rules_scripted(unsigned signs)
+{
+    unsigned  n;
+
+    if (signs & (LR_SCRIPTED_TOO_FAST | LR_SCRIPTED_UNIFORM)) {
+        return 1;
+    }
+
+    for (n = 0; signs; signs &= signs - 1) {
+        n++;
+    }
+
+    return n >= 2;
 }
 
 
@@ -108,6 +156,9 @@ lr_rules_profile(lr_rules_ctx *rc, const lr_login *login,
 
     if (lr_rules_new_device(p, f, seen)) {
         lr_rules_fire(rc, LR_RULE_NEW_DEVICE);
+
+    } else if (lr_rules_device_changed(login, p, seen)) {
+        lr_rules_fire(rc, LR_RULE_DEVICE_CHANGED);
     }
 
     if (seen[LR_F_IP] == 0) {
@@ -186,11 +237,35 @@ lr_rules_apply(const lr_config *cfg, const lr_login *login,
         lr_rules_fire(rc, LR_RULE_NO_TELEMETRY);
     }
 
-    if (login->token == LR_TOKEN_INVALID) {
+    switch (login->token) {
+    case LR_TOKEN_INVALID:
         lr_rules_fire(rc, LR_RULE_BAD_TOKEN);
-
-    } else if (login->token == LR_TOKEN_REPLAYED) {
+        break;
+    case LR_TOKEN_REPLAYED:
         lr_rules_fire(rc, LR_RULE_REPLAYED_TOKEN);
+        break;
+    case LR_TOKEN_TOO_OLD:
+        lr_rules_fire(rc, LR_RULE_EXPIRED_TOKEN);
+        break;
+    default:
+        break;
+    }
+
+    /* the browser that ran the collector is not the one that logs in */
+    if (login->ua_mismatch || login->token == LR_TOKEN_OTHER_BROWSER) {
+        lr_rules_fire(rc, LR_RULE_UA_MISMATCH);
+    }
+
+    if (lr_rules_scripted(login->scripted)) {
+        lr_rules_fire(rc, LR_RULE_SCRIPTED_INPUT);
+    }
+
+    if (login->paste_password) {
+        lr_rules_fire(rc, LR_RULE_PASTE_PASSWORD);
+    }
+
+    if (login->bad_device_cookie) {
+        lr_rules_fire(rc, LR_RULE_BAD_DEVICE_COOKIE);
     }
 
     if (login->timezone
@@ -199,8 +274,10 @@ lr_rules_apply(const lr_config *cfg, const lr_login *login,
         lr_rules_fire(rc, LR_RULE_TZ_MISMATCH);
     }
 
-    if (login->languages
-        && lr_lang_fits_country(login->languages, login->geo.country) == 0)
+    if (login->lang_mismatch
+        || (login->languages
+            && lr_lang_fits_country(login->languages, login->geo.country)
+               == 0))
     {
         lr_rules_fire(rc, LR_RULE_LANG_MISMATCH);
     }

@@ -37,6 +37,15 @@
 #define LR_NEAR(a, b)  assert_true(fabs((a) - (b)) < 1e-9)
 
 
+/* Device attribute vectors (lr_devattr.h): FP_A, the same device after a
+ * browser update (canvas and audio changed), and two others that share no
+ * attribute with it. */
+#define FP_A          0x12345678u
+#define FP_A_UPDATED  0xab345678u
+#define FP_B          0x9abcdef1u
+#define FP_Z          0xedcba987u
+
+
 /* The network hierarchy of lr_features.h, parent first. (A static const
  * in a header costs no -Wunused warning where it is not used.) */
 static const lr_feature  lr_t_network[4] = {
@@ -46,7 +55,7 @@ static const lr_feature  lr_t_network[4] = {
 
 /*
  * The habitual login of "alice": Tokyo, JP, AS2516, 203.0.113.7, Chrome
- * 120 on Windows desktop, device cookie "dev-a", fingerprint "fp-a",
+ * 120 on Windows desktop, device cookie "dev-a", attributes FP_A,
  * Asia/Tokyo, Japanese, telemetry and a valid token.
  */
 static inline void
@@ -67,7 +76,7 @@ lr_t_login(lr_login *l, int64_t time_ms)
     l->ua.os = "Windows";
     l->ua.device_class = "desktop";
     l->device_id = "dev-a";
-    l->fingerprint = "fp-a";
+    l->device_attrs = FP_A;
     l->timezone = "Asia/Tokyo";
     l->languages = "ja-JP,ja;q=0.9";
     l->telemetry = 1;

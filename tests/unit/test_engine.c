@@ -133,7 +133,7 @@ test_cold_start_none(void **state)
     foreign(&l);
     lr_t_place(&l, 55.75, 37.62);
     l.device_id = "dev-z";
-    l.fingerprint = "fp-z";
+    l.device_attrs = FP_Z;
 
     assert_int_equal(lr_t_successes(env, &l), -1);
 
@@ -379,7 +379,7 @@ test_unfamiliar_only_challenges(void **state)
     lr_t_abroad(&l, "GB");
     lr_t_place(&l, LR_LONDON_LAT, LR_LONDON_LON);
     l.device_id = "dev-z";
-    l.fingerprint = "fp-z";
+    l.device_attrs = FP_Z;
     l.timezone = "America/New_York";
     l.languages = "ru";
     l.anonymizer = 1;
@@ -452,7 +452,7 @@ test_source_failures_block(void **state)
     lr_t_login(&l, LR_T0);
     l.telemetry = 0;
     l.device_id = NULL;
-    l.fingerprint = NULL;
+    l.device_attrs = 0;
 
     for (i = 0; i < 10; i++) {
         l.time_ms = LR_T0 + i * 1000;
@@ -648,18 +648,20 @@ test_keys(void **state)
     lr_engine_keys(&l, &k2);
     assert_true(k2.user != k.user);
 
-    /* the device counters follow the cookie, else the fingerprint */
+    /* the device counters follow the cookie only (the attributes come
+     * after the counters are read) */
     lr_t_login(&l, LR_T0);
+    l.device_attrs = FP_B;
+    lr_engine_keys(&l, &k2);
+    assert_true(k2.counter[LR_C_DEVICE_FAILURES]
+                == k.counter[LR_C_DEVICE_FAILURES]);
+
     l.device_id = NULL;
     lr_engine_keys(&l, &k2);
-    assert_true(k2.counter[LR_C_DEVICE_FAILURES] != 0);
-    assert_true(k2.counter[LR_C_DEVICE_FAILURES]
-                != k.counter[LR_C_DEVICE_FAILURES]);
-
-    l.fingerprint = "fp-other";
+    assert_true(k2.device == 0);
+    assert_true(k2.counter[LR_C_DEVICE_FAILURES] == 0);
+    assert_true(k2.counter[LR_C_DEVICE_USERS] == 0);
     lr_engine_keys(&l, &k);
-    assert_true(k.counter[LR_C_DEVICE_FAILURES]
-                != k2.counter[LR_C_DEVICE_FAILURES]);
 
     /* an empty user id is none */
     l.user = "";
@@ -783,7 +785,7 @@ test_learn_no_user(void **state)
     lr_t_login(&l, LR_T0);
     l.user = NULL;
     l.device_id = NULL;
-    l.fingerprint = NULL;
+    l.device_attrs = 0;
 
     writes_of(&l, 1, &k, &w);
     assert_true(k.user == 0);

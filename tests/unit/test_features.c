@@ -222,24 +222,25 @@ test_device_absent(void **state)
 
     lr_t_login(&l, LR_T0);
     l.device_id = NULL;
-    l.fingerprint = NULL;
+    l.device_attrs = 0;
     features(&l, &f);
     assert_true(f.v[LR_F_DEVICE] == 0);
     assert_true(f.v[LR_F_FINGERPRINT] == 0);
     assert_true(f.v[LR_F_IP] != 0);
 
     l.device_id = "";
-    l.fingerprint = "";
     features(&l, &f);
     assert_true(f.v[LR_F_DEVICE] == 0);
     assert_true(f.v[LR_F_FINGERPRINT] == 0);
 
-    /* the same string as cookie and as fingerprint: two values */
+    /* the attribute vector is the fingerprint's low half, which is what a
+     * profile keeps and compares */
     l.device_id = "abc";
-    l.fingerprint = "abc";
+    l.device_attrs = FP_A;
     features(&l, &f);
     assert_true(f.v[LR_F_DEVICE] != 0);
-    assert_true(f.v[LR_F_FINGERPRINT] != 0);
+    assert_true((uint32_t) f.v[LR_F_FINGERPRINT] == FP_A);
+    assert_true((f.v[LR_F_FINGERPRINT] >> 32) != 0);
     assert_true(f.v[LR_F_DEVICE] != f.v[LR_F_FINGERPRINT]);
 
     l.device_id = "abd";

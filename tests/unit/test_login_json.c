@@ -6,6 +6,7 @@
 
 #include "lr_engine_test.h"
 #include "lr_login_json.h"
+#include "lr_telemetry.h"
 
 
 #define CHROME_UA  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
@@ -65,9 +66,12 @@ test_full(void **state)
         " \"asn\": 2516, \"asn_org\": \"KDDI\","
         " \"lat\": 35.6762, \"lon\": 139.6503,"
         " \"ua\": \"" CHROME_UA "\","
-        " \"device_id\": \"dev-a\", \"fingerprint\": \"fp-a\","
+        " \"device_id\": \"dev-a\", \"device_attrs\": \"12345aBc\","
         " \"timezone\": \"Asia/Tokyo\", \"languages\": \"ja-JP,ja;q=0.9\","
         " \"telemetry\": true, \"automation\": true, \"anonymizer\": true,"
+        " \"scripted\": true, \"paste_password\": true,"
+        " \"ua_mismatch\": true, \"lang_mismatch\": true,"
+        " \"bad_device_cookie\": true,"
         " \"token\": \"replayed\","
         " \"allow\": [\"user\", \"asn\"],"
         " \"block\": [\"ip\", \"device\", \"country\"]}"), 0);
@@ -88,7 +92,12 @@ test_full(void **state)
     assert_string_equal(l->ua.os, "Windows");
     assert_string_equal(l->ua.device_class, "desktop");
     assert_string_equal(l->device_id, "dev-a");
-    assert_string_equal(l->fingerprint, "fp-a");
+    assert_true(l->device_attrs == 0x12345abcu);
+    assert_true(l->scripted == LR_SCRIPTED_ALL);
+    assert_int_equal(l->paste_password, 1);
+    assert_int_equal(l->ua_mismatch, 1);
+    assert_int_equal(l->lang_mismatch, 1);
+    assert_int_equal(l->bad_device_cookie, 1);
     assert_string_equal(l->timezone, "Asia/Tokyo");
     assert_string_equal(l->languages, "ja-JP,ja;q=0.9");
     assert_int_equal(l->telemetry, 1);
@@ -119,7 +128,9 @@ test_minimal(void **state)
     assert_int_equal(l->geo.asn, 0);
     assert_int_equal(l->geo.has_location, 0);
     assert_null(l->device_id);
-    assert_null(l->fingerprint);
+    assert_true(l->device_attrs == 0);
+    assert_int_equal(l->scripted, 0);
+    assert_int_equal(l->bad_device_cookie, 0);
     assert_null(l->timezone);
     assert_null(l->languages);
     assert_int_equal(l->telemetry, 0);
@@ -145,6 +156,11 @@ test_minimal(void **state)
     assert_int_equal(l->token, LR_TOKEN_INVALID);
     assert_int_equal(parse("{\"time\": 0, \"token\": \"absent\"}"), 0);
     assert_int_equal(l->token, LR_TOKEN_ABSENT);
+    assert_int_equal(parse("{\"time\": 0, \"token\": \"expired\"}"), 0);
+    assert_int_equal(l->token, LR_TOKEN_TOO_OLD);
+    assert_int_equal(parse("{\"time\": 0, \"token\": \"other_browser\"}"),
+                     0);
+    assert_int_equal(l->token, LR_TOKEN_OTHER_BROWSER);
 }
 
 
@@ -254,6 +270,11 @@ test_bad(void **state)
         { "{\"time\": 0, \"block\": {\"ip\": true}}", "\"block\"" },
         /* a member of the wrong type is refused, not taken as absent */
         { "{\"time\": 0, \"token\": 1}", "\"token\": not a string" },
+        { "{\"time\": 0, \"device_attrs\": \"1234567\"}",
+          "\"device_attrs\": not 8 hex digits" },
+        { "{\"time\": 0, \"device_attrs\": \"1234567g\"}",
+          "\"device_attrs\": not 8 hex digits" },
+        { "{\"time\": 0, \"scripted\": 1}", "\"scripted\": not a boolean" },
         { "{\"time\": 0, \"telemetry\": \"yes\"}",
           "\"telemetry\": not a boolean" },
         { "{\"time\": 0, \"user\": 42}", "\"user\": not a string" },

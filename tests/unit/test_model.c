@@ -444,14 +444,14 @@ test_engine_device_browser(void **state)
     l = home;
     l.time_ms += LR_T_HOUR;
     l.device_id = "dev-new";
-    l.fingerprint = "fp-new";
+    l.device_attrs = FP_Z;
     lr_t_score_view(&cfg, &l, &p, 10, NULL, &v);
     assert_int_equal(lr_t_points(&v, LR_REASON_UNUSUAL_DEVICE), 10);
     assert_false(lr_t_has(&v, LR_REASON_UNUSUAL_NETWORK));
 
     /* no cookie: the fingerprint decides, and it is known */
     l.device_id = NULL;
-    l.fingerprint = "fp-a";
+    l.device_attrs = FP_A;
     lr_t_score_view(&cfg, &l, &p, 10, NULL, &v);
     assert_false(lr_t_has(&v, LR_REASON_UNUSUAL_DEVICE));
 

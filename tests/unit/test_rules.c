@@ -4,13 +4,14 @@
  * and does not fire in the neighbouring case.
  *
  * The setting: "alice" logged in 10 times from home (lr_t_login: Tokyo,
- * JP, AS2516, 203.0.113.7, device "dev-a", fingerprint "fp-a"), the last
+ * JP, AS2516, 203.0.113.7, device "dev-a", attributes FP_A), the last
  * time at LR_T0; the login scored comes a day later, the same but for what
  * a test changes. Scored against that profile and a population of her
  * logins only, the habitual login scores 0 with no reason at all.
  */
 
 #include "lr_engine_test.h"
+#include "lr_telemetry.h"
 #include "lr_rules.h"
 
 
@@ -56,6 +57,12 @@ static const struct {
     { LR_RULE_TZ_MISMATCH, "tz_mismatch", 20, 0 },
     { LR_RULE_LANG_MISMATCH, "lang_mismatch", 15, 0 },
     { LR_RULE_ANONYMIZER, "anonymizer", 25, 0 },
+    { LR_RULE_UA_MISMATCH, "ua_mismatch", 35, 1 },
+    { LR_RULE_SCRIPTED_INPUT, "scripted_input", 40, 1 },
+    { LR_RULE_PASTE_PASSWORD, "paste_password", 5, 0 },
+    { LR_RULE_DEVICE_CHANGED, "device_changed", 25, 0 },
+    { LR_RULE_EXPIRED_TOKEN, "expired_token", 10, 0 },
+    { LR_RULE_BAD_DEVICE_COOKIE, "bad_device_cookie", 25, 1 },
 };
 
 
@@ -261,8 +268,9 @@ test_default_weights(void **state)
 /* A device identity of the login and the points new_device gives it. */
 typedef struct {
     const char  *device_id;
-    const char  *fingerprint;
+    uint32_t     attrs;
     int          points;
+    int          changed;       /* device_changed's points */
 } device_row;
 
 
@@ -272,27 +280,38 @@ test_new_device(void **state)
     size_t  i;
 
     static const device_row  rows[] = {
-        /* a device the profile never saw, by cookie and by fingerprint */
-        { "dev-b", "fp-b", 20 },
+        /* a device the profile never saw, by cookie and by attributes */
+        { "dev-b", FP_B, 20, -1 },
         /* no identity at all while the profile knows devices: both wiped */
-        { NULL, NULL, 20 },
+        { NULL, 0, 20, -1 },
         /* an empty cookie is no identity either */
-        { "", "", 20 },
-        /* cookie cleared, but the fingerprint is known: the same device */
-        { NULL, "fp-a", -1 },
-        /* known cookie, the fingerprint changed (a browser update) */
-        { "dev-a", "fp-changed", -1 },
-        /* known cookie, no fingerprint */
-        { "dev-a", NULL, -1 },
+        { "", 0, 20, -1 },
+        /* cookie cleared, the same attributes: the same device */
+        { NULL, FP_A, -1, -1 },
+        /* cookie cleared after a browser update: still the same device */
+        { NULL, FP_A_UPDATED, -1, -1 },
+        /* known cookie, a browser update */
+        { "dev-a", FP_A_UPDATED, -1, -1 },
+        /* known cookie, no attributes */
+        { "dev-a", 0, -1, -1 },
+        /* known cookie on a device unlike any the user has: the cookie
+         * was copied, or GPU, screen and timezone all changed */
+        { "dev-a", FP_B, -1, 25 },
+        /* a new cookie on such a device is simply a new device */
+        { "dev-b", FP_Z, 20, -1 },
+        /* a known cookie with too few attributes to compare: no opinion */
+        { "dev-a", 0x00000003u, -1, -1 },
     };
 
     (void) state;
 
     for (i = 0; i < LR_NELEMS(rows); i++) {
         t.l.device_id = rows[i].device_id;
-        t.l.fingerprint = rows[i].fingerprint;
+        t.l.device_attrs = rows[i].attrs;
         score();
         check_fired("row", (long long) i, LR_RULE_NEW_DEVICE, rows[i].points);
+        check_fired("row", (long long) i, LR_RULE_DEVICE_CHANGED,
+                    rows[i].changed);
     }
 }
 
@@ -305,13 +324,13 @@ test_new_device_no_identity(void **state)
     (void) state;
 
     t.home.device_id = NULL;
-    t.home.fingerprint = NULL;
+    t.home.device_attrs = 0;
     lr_t_profile(&t.p, &t.home, 10);
     assert_int_equal(t.p.n[LR_F_DEVICE], 0);
     assert_int_equal(t.p.n[LR_F_FINGERPRINT], 0);
 
     t.l.device_id = NULL;
-    t.l.fingerprint = NULL;
+    t.l.device_attrs = 0;
     score();
     assert_int_equal(fired(LR_RULE_NEW_DEVICE), -1);
     assert_int_equal(t.v.score, 0);
@@ -550,7 +569,7 @@ test_counter_keys(void **state)
 
     t.l.user = NULL;
     t.l.device_id = NULL;
-    t.l.fingerprint = NULL;
+    t.l.device_attrs = 0;
     lr_engine_keys(&t.l, &keys);
     assert_true(keys.counter[LR_C_IP_FAILURES] != 0);
     assert_true(keys.counter[LR_C_IP_USERS] != 0);
@@ -583,7 +602,7 @@ store_login(const char *user, const char *device)
     lr_t_login(&t.l, LR_T0);
     t.l.user = user;
     t.l.device_id = device;
-    t.l.fingerprint = NULL;
+    t.l.device_attrs = 0;
 }
 
 
@@ -705,9 +724,10 @@ test_device_failures_window(void **state)
     store_login(NULL, "dev-x");
     fail_from_each_ip(NULL, LR_RULE_DEVICE_FAILURES);
 
-    /* the same device known by its fingerprint only is another key */
+    /* without its cookie a device has no counters: its attributes are no
+     * identity of their own */
     t.l.device_id = NULL;
-    t.l.fingerprint = "dev-x";
+    t.l.device_attrs = FP_A;
     expect_at(LR_T0 + 10000, LR_RULE_DEVICE_FAILURES, -1);
 
     t.l.device_id = "dev-x";
@@ -908,12 +928,16 @@ test_tokens(void **state)
         lr_token_state  token;
         int             bad;        /* bad_token's points */
         int             replayed;   /* replayed_token's */
+        int             expired;    /* expired_token's */
+        int             other;      /* ua_mismatch's */
     } rows[] = {
-        { LR_TOKEN_INVALID, 30, -1 },
-        { LR_TOKEN_REPLAYED, -1, 45 },
-        { LR_TOKEN_VALID, -1, -1 },
+        { LR_TOKEN_INVALID, 30, -1, -1, -1 },
+        { LR_TOKEN_REPLAYED, -1, 45, -1, -1 },
+        { LR_TOKEN_TOO_OLD, -1, -1, 10, -1 },
+        { LR_TOKEN_OTHER_BROWSER, -1, -1, -1, 35 },
+        { LR_TOKEN_VALID, -1, -1, -1, -1 },
         /* no token (no collector): that is no_telemetry's business */
-        { LR_TOKEN_ABSENT, -1, -1 },
+        { LR_TOKEN_ABSENT, -1, -1, -1, -1 },
     };
 
     (void) state;
@@ -924,6 +948,9 @@ test_tokens(void **state)
         check_fired("row", (long long) i, LR_RULE_BAD_TOKEN, rows[i].bad);
         check_fired("row", (long long) i, LR_RULE_REPLAYED_TOKEN,
                     rows[i].replayed);
+        check_fired("row", (long long) i, LR_RULE_EXPIRED_TOKEN,
+                    rows[i].expired);
+        check_fired("row", (long long) i, LR_RULE_UA_MISMATCH, rows[i].other);
     }
 
     assert_int_equal(t.v.score, 0);
@@ -984,6 +1011,53 @@ test_anonymizer(void **state)
 }
 
 
+static void
+test_collector_signals(void **state)
+{
+    (void) state;
+
+    check_flag(&t.l.ua_mismatch, LR_RULE_UA_MISMATCH, 35);
+    check_flag(&t.l.paste_password, LR_RULE_PASTE_PASSWORD, 5);
+    check_flag(&t.l.bad_device_cookie, LR_RULE_BAD_DEVICE_COOKIE, 25);
+
+    /* scripted input: key timing no hand has is enough alone; the other
+     * signs need a second one (a person may show one of them) */
+    {
+        size_t  i;
+
+        static const struct {
+            unsigned  signs;
+            int       points;
+        } rows[] = {
+            { LR_SCRIPTED_TOO_FAST, 40 },
+            { LR_SCRIPTED_UNIFORM, 40 },
+            { LR_SCRIPTED_NO_KEYS, -1 },
+            { LR_SCRIPTED_BLIND_CLICK, -1 },
+            { LR_SCRIPTED_STRAIGHT, -1 },
+            { LR_SCRIPTED_NO_KEYS | LR_SCRIPTED_BLIND_CLICK, 40 },
+            { LR_SCRIPTED_BLIND_CLICK | LR_SCRIPTED_STRAIGHT, 40 },
+            { LR_SCRIPTED_NO_KEYS | LR_SCRIPTED_TOO_FAST
+              | LR_SCRIPTED_STRAIGHT, 40 },
+            { 0, -1 },
+        };
+
+        for (i = 0; i < LR_NELEMS(rows); i++) {
+            t.l.scripted = rows[i].signs;
+            score();
+            check_fired("signs", (long long) rows[i].signs,
+                        LR_RULE_SCRIPTED_INPUT, rows[i].points);
+        }
+    }
+    t.l.scripted = 0;
+
+    /* Accept-Language against navigator.languages, even when the
+     * languages fit the country */
+    t.l.lang_mismatch = 1;
+    score();
+    assert_int_equal(fired(LR_RULE_LANG_MISMATCH), 15);
+}
+
+
 /*
  * Which rules are evidence of an attack (rules[].evidence): each rule made
  * to fire alone through lr_rules_apply, its points checked against
@@ -1013,7 +1087,7 @@ test_evidence(void **state)
         switch ((lr_rule) r) {
         case LR_RULE_NEW_DEVICE:
             l.device_id = "dev-b";
-            l.fingerprint = "fp-b";
+            l.device_attrs = FP_B;
             break;
         case LR_RULE_NEW_IP:
             l.ip = "203.0.113.8";
@@ -1050,6 +1124,24 @@ test_evidence(void **state)
         case LR_RULE_ANONYMIZER:
             l.anonymizer = 1;
             break;
+        case LR_RULE_UA_MISMATCH:
+            l.token = LR_TOKEN_OTHER_BROWSER;
+            break;
+        case LR_RULE_SCRIPTED_INPUT:
+            l.scripted = LR_SCRIPTED_TOO_FAST;
+            break;
+        case LR_RULE_PASTE_PASSWORD:
+            l.paste_password = 1;
+            break;
+        case LR_RULE_DEVICE_CHANGED:
+            l.device_attrs = FP_B;
+            break;
+        case LR_RULE_EXPIRED_TOKEN:
+            l.token = LR_TOKEN_TOO_OLD;
+            break;
+        case LR_RULE_BAD_DEVICE_COOKIE:
+            l.bad_device_cookie = 1;
+            break;
         default:
             /* a velocity rule: its counter far past the limit */
             c = counter_row((lr_rule) r);
@@ -1057,8 +1149,10 @@ test_evidence(void **state)
             view.counter[counters[c].counter] = 100;
         }
 
-        /* after the changes: the keys follow the login's identity */
+        /* after the changes: the keys follow the login's identity, and
+         * what the profile has seen of it */
         lr_engine_keys(&l, &keys);
+        lr_profile_counts(&t.p, &keys.f, view.seen);
         memset(&reasons, 0, sizeof(reasons));
         evidence = 0;
         lr_rules_apply(&t.cfg, &l, &keys, &view, &reasons, &evidence);
@@ -1114,6 +1208,7 @@ main(void)
         cmocka_unit_test_setup(test_tz_mismatch, setup),
         cmocka_unit_test_setup(test_lang_mismatch, setup),
         cmocka_unit_test_setup(test_anonymizer, setup),
+        cmocka_unit_test_setup(test_collector_signals, setup),
         cmocka_unit_test_setup(test_evidence, setup),
     };
 
