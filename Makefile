@@ -2,7 +2,8 @@
 #
 #   make            build build/ngx_http_login_risk_module.so against Debian's nginx
 #   make deps       install the Debian packages the project needs (no-op when present)
-#   make test       unit tests (cmocka) + integration tests (real nginx, real Redis)
+#   make test       unit tests (cmocka, node) + integration tests (real nginx, real
+#                   Redis) + browser tests (real Chromium)
 #   make test-asan  the integration tests against an AddressSanitizer nginx + module
 #   make demo       run the demo (Redis + nginx + demo bank app) from build/demo
 #   make demo-stop  stop it
@@ -27,13 +28,27 @@ TOOL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O2 -Isrc
 
 APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
     libssl-dev libjansson-dev redis-server libcmocka-dev python3 python3-pytest \
-    python3-redis libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl openssl
+    python3-redis libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl openssl \
+    chromium xvfb
+# Node.js builds and tests the collector: Debian's when the machine has none
+NODE_PACKAGES := $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
+
+COLLECTOR  := js-collector/dist/manifest.json
+COLLECTOR_SRC := $(wildcard js-collector/src/*.js) js-collector/build.mjs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps geoip test unit scenario integration bench test-asan test-valgrind demo demo-stop clean
+.PHONY: all deps geoip test unit collector-test scenario integration browser bench \
+    test-asan test-valgrind demo demo-stop clean
 
-all: $(MODULE) $(REPLAY)
+all: $(MODULE) $(REPLAY) $(COLLECTOR)
+
+# the collector: npm installs the pinned build tools, esbuild bundles it
+js-collector/node_modules/.package-lock.json: js-collector/package-lock.json
+	cd js-collector && npm ci --no-audit --no-fund
+
+$(COLLECTOR): js-collector/node_modules/.package-lock.json $(COLLECTOR_SRC)
+	cd js-collector && npm run build
 
 $(REPLAY): src/tools/login_risk_replay.c $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(BUILD)
@@ -43,7 +58,7 @@ geoip: $(GEOIP)
 
 deps:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(APT_PACKAGES) $(NODE_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	        | grep -q '^install ok installed$$' || missing="$$missing $$p"; \
 	done; \
@@ -86,6 +101,10 @@ unit: $(UNIT_TESTS) $(GEOIP)
 	    echo "== $$t"; LR_GEOIP_DIR=$(BUILD)/geoip $$t; \
 	done
 
+# the collector's own tests (node's test runner) and its size budget
+collector-test: $(COLLECTOR)
+	cd js-collector && npm test && npm run size
+
 # --- integration tests: real nginx, real redis-server ---------------------
 
 integration: $(MODULE) $(GEOIP)
@@ -93,14 +112,23 @@ integration: $(MODULE) $(GEOIP)
 	LR_GEOIP_DIR=$(BUILD)/geoip \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
+# --- browser tests: real Chromium, the collector, real nginx and Redis ----
+
+browser: $(MODULE) $(GEOIP) $(COLLECTOR)
+	NGINX_BIN=$${NGINX_BIN:-/usr/sbin/nginx} LR_MODULE=$${LR_MODULE:-$(MODULE)} \
+	LR_GEOIP_DIR=$(BUILD)/geoip \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+
 scenario: $(REPLAY)
 	LR_BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/scenario
 
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) collector-test
 	$(MAKE) scenario
 	$(MAKE) integration
+	$(MAKE) browser
 
 # --- benchmark: the engine alone, one core --------------------------------
 

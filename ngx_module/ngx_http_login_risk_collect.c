@@ -260,7 +260,7 @@ ngx_http_login_risk_identify(ngx_http_request_t *r,
 {
     char                              text[LR_TOKEN_MAX + 1];
     size_t                            len;
-    ngx_str_t                         value;
+    ngx_str_t                         value, cookie;
     ngx_uint_t                        bad;
     lr_field_status                   fs;
     lr_token_status                   st;
@@ -303,6 +303,25 @@ ngx_http_login_risk_identify(ngx_http_request_t *r,
     {
         ctx->login.token = LR_TOKEN_ABSENT;
         return;
+    }
+
+    /* a token is for one login: its cookie must not ride along with the
+     * next one (a retry, another form of the page) as a replay */
+    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
+                                          &lmcf->token_field, &cookie)
+        != NGX_DECLINED)
+    {
+        len = lmcf->token_field.len + sizeof("=; Max-Age=0; Path=/; Secure; "
+                                             "HttpOnly; SameSite=Strict") - 1;
+        ctx->token_clear_cookie.data = ngx_pnalloc(r->pool, len);
+
+        if (ctx->token_clear_cookie.data) {
+            ctx->token_clear_cookie.len =
+                ngx_sprintf(ctx->token_clear_cookie.data,
+                            "%V=; Max-Age=0; Path=/; Secure; HttpOnly; "
+                            "SameSite=Strict", &lmcf->token_field)
+                - ctx->token_clear_cookie.data;
+        }
     }
 
     st = lr_token_verify(lmcf->secrets, (char *) value.data, value.len,

@@ -79,12 +79,17 @@ ngx_http_login_risk_header_filter(ngx_http_request_t *r)
 
     ctx = (r == r->main) ? ngx_http_login_risk_get_ctx(r) : NULL;
 
-    /* a new device id reaches the browser with whatever answers the login */
-    if (ctx && ctx->device_set_cookie.len && !ctx->cookie_sent) {
+    /* a new device id reaches the browser with whatever answers the
+     * login, and the token cookie, used now, goes */
+    if (ctx && !ctx->cookie_sent) {
         ctx->cookie_sent = 1;
 
-        if (ngx_http_login_risk_set_cookie(r, &ctx->device_set_cookie)
-            != NGX_OK)
+        if ((ctx->device_set_cookie.len
+             && ngx_http_login_risk_set_cookie(r, &ctx->device_set_cookie)
+                != NGX_OK)
+            || (ctx->token_clear_cookie.len
+                && ngx_http_login_risk_set_cookie(r, &ctx->token_clear_cookie)
+                   != NGX_OK))
         {
             return NGX_ERROR;
         }

@@ -178,6 +178,8 @@ typedef struct {
     char                       device_id[LR_DEVCOOKIE_ID + 1];
     ngx_str_t                  device_set_cookie;   /* a new device id's
                                                        Set-Cookie value */
+    ngx_str_t                  token_clear_cookie;  /* the token cookie's
+                                                       removal */
     char                       token_id[LR_TOKEN_ID + 1];   /* "": none */
     lr_telemetry              *telemetry;       /* taken from Redis */
 

@@ -107,6 +107,7 @@ SESSIONS = {}  # token -> dict(user, name, created, via, risk_headers)
 SESSIONS_LOCK = threading.Lock()
 
 OUTCOME_HEADER = None  # set from --outcome-header
+COLLECTOR = None       # set from --collector: the collector's URL
 
 # Step-up: what nginx-login-risk reads from the answer of a passed one. These
 # two names are fixed (the module strips them before the client sees them).
@@ -408,9 +409,12 @@ def login_page(error=None, username=""):
         '<p class="small">Demo accounts: see <code>bank_app.py '
         "--list-accounts</code>.</p>\n"
         "<script>" + SPA_JS + "</script>\n"
-        "<!-- LOGIN-RISK-COLLECTOR: the nginx-login-risk collector script tag "
-        "(served by nginx under /login-risk/) will go here. -->\n"
     )
+    if COLLECTOR:
+        # the one tag a bank adds to its login page: nginx serves the file
+        # and takes its telemetry; the form it watches is named here
+        body += ('<script src="' + html.escape(COLLECTOR) +
+                 '" data-form="#login" defer></script>\n')
     return page("Sign in", body)
 
 
@@ -804,7 +808,7 @@ def parse_listen(value):
 
 
 def main(argv=None):
-    global OUTCOME_HEADER
+    global OUTCOME_HEADER, COLLECTOR
     ap = argparse.ArgumentParser(description="Demo Bank application for "
                                  "nginx-login-risk demos and tests.")
     ap.add_argument("--listen", type=parse_listen, default=("127.0.0.1", 8081),
@@ -814,6 +818,9 @@ def main(argv=None):
                     help="print the demo accounts and exit")
     ap.add_argument("--outcome-header", metavar="NAME", default=None,
                     help="also answer logins with 'NAME: success|failure'")
+    ap.add_argument("--collector", metavar="URL", default=None,
+                    help="load the nginx-login-risk collector from URL on "
+                    "the login page")
     args = ap.parse_args(argv)
 
     if args.list_accounts:
@@ -822,6 +829,7 @@ def main(argv=None):
         return 0
 
     OUTCOME_HEADER = args.outcome_header
+    COLLECTOR = args.collector
     host, port = args.listen
 
     class Server(http.server.ThreadingHTTPServer):

@@ -70,7 +70,7 @@ start() {
     sed -e "s|@DIR@|$dir|g" -e "s|@MODULE@|$module|g" \
         -e "s|@GEOIP@|$root/build/geoip|g" -e "s|@PORT@|$port|g" \
         -e "s|@APP_PORT@|$app_port|g" -e "s|@REDIS_PORT@|$redis_port|g" \
-        -e "s|@USER@|$user|" \
+        -e "s|@USER@|$user|" -e "s|@COLLECTOR_DIR@|$root/js-collector/dist|g" \
         "$root/tests/demo/nginx.conf.in" > "$dir/nginx.conf"
 
     # The key that signs step-up tickets, made once and kept: 0640, owned
@@ -89,8 +89,13 @@ start() {
 
     # the application says what became of a login (success / failure) with
     # the header nginx-login-risk reads and removes
+    # the collector's file name carries its content hash (make builds it)
+    collector=$(/usr/bin/python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["collector.js"])' "$root/js-collector/dist/manifest.json")
+
     /usr/bin/python3 "$root/tests/demo/bank_app.py" --listen "127.0.0.1:$app_port" \
-        --outcome-header X-Login-Risk-Outcome >"$dir/logs/app.log" 2>&1 &
+        --outcome-header X-Login-Risk-Outcome \
+        --collector "/login-risk/$collector" >"$dir/logs/app.log" 2>&1 &
     echo $! > "$dir/app.pid"
 
     # nginx's workers connect to Redis when they start: let it listen first

@@ -198,8 +198,11 @@ def test_each_bad_token_has_its_reason(cn, upstream):
     upstream.next()
     assert "replayed_token" not in alert(cn, 1)["reasons"]
 
-    login(cn, "bob", token, field=False)         # again, as the cookie
+    _, msg, _ = login(cn, "bob", token, field=False)    # again, as the cookie
     upstream.next()
+    # a token cookie is for one login: the answer removes it
+    value, attrs = cookies(msg)["lr_token"]
+    assert value == "" and "Max-Age=0" in attrs
     a = alert(cn, 2)
     assert "replayed_token" in a["reasons"] and "no_telemetry" in a["reasons"]
 

@@ -78,12 +78,67 @@ def learnt(r, count):
     raise AssertionError("the demo did not learn %d logins" % count)
 
 
+class Browser:
+    """A client that behaves as a browser on the demo's login page does:
+    it keeps its cookies (the device cookie, the session), and before a
+    form login it posts the collector's telemetry and sends the token
+    along. (The collector itself runs in real Chromium in tests/browser.)"""
+
+    def __init__(self, conn, headers, telemetry):
+        self.conn = conn
+        self.headers = headers
+        self.telemetry = telemetry
+        self.jar = {}
+
+    def request(self, method, path, body=None, headers=None):
+        h = dict(self.headers)
+        h.update(headers or {})
+        if self.jar:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.jar.items())
+        self.conn.request(method, path, body=body, headers=h)
+        resp = self.conn.getresponse()
+        text = resp.read().decode()
+        for line in resp.msg.get_all("Set-Cookie") or []:
+            name, _, rest = line.partition("=")
+            self.jar[name] = rest.split(";")[0]
+        return resp, text
+
+    def post(self, path, body, ctype=FORM, collect=None):
+        if collect is None:
+            collect = ctype == FORM
+        if collect:
+            resp, text = self.request("POST", "/login-risk/collect",
+                                      json.dumps(self.telemetry),
+                                      {"Content-Type": "application/json"})
+            assert resp.status == 200, text
+            body += "&lr_token=" + json.loads(text)["token"]
+        return self.request("POST", path, body, {"Content-Type": ctype})
+
+
+def telemetry(ua, tz, langs, gpu):
+    """What the collector sends for a person on that device."""
+    return {"v": 1, "ua": ua, "langs": langs, "tz": tz, "scr": [1920, 1080],
+            "dpr": 1, "depth": 24, "cores": 8, "gl": ["Demo GPU vendor", gpu],
+            "canvas": "0badc0de", "audio": "feedf00d",
+            "beh": {"t_first": 1500, "t_submit": 4000, "keys": 20,
+                    "hold": [64, 96, 132], "flight": [88, 176, 340],
+                    "moves": 120, "straight": 700, "speedvar": 600,
+                    "clicks": 1, "blind": 0, "ptr": "mouse"}}
+
+
 def post(conn, path, body, ctype=FORM, headers=None):
     h = {"Content-Type": ctype}
     h.update(headers or {})
     conn.request("POST", path, body=body, headers=h)
     resp = conn.getresponse()
     return resp, resp.read().decode()
+
+
+def session_cookie(resp):
+    for line in resp.msg.get_all("Set-Cookie") or []:
+        if line.startswith("demo_session="):
+            return line.split(";")[0]
+    return None
 
 
 def no_risk_headers(resp):
@@ -106,7 +161,7 @@ def test_demo_starts_logs_in_and_stops():
         resp = conn.getresponse()
         resp.read()
         assert resp.status == 302 and resp.getheader("Location").endswith("/account")
-        cookie = resp.getheader("Set-Cookie").split(";")[0]
+        cookie = session_cookie(resp)
 
         conn.request("GET", "/account", headers={"Cookie": cookie})
         page = conn.getresponse().read().decode()
@@ -136,21 +191,26 @@ def test_demo_habits_allowed_stranger_steps_up_then_trusted():
         r = redis.Redis(port=int(env["LR_DEMO_REDIS_PORT"]))
         conn = http.client.HTTPConnection("127.0.0.1", int(env["LR_DEMO_PORT"]),
                                           timeout=10)
-        home = {"X-Forwarded-For": TOKYO, "User-Agent": CHROME_WIN}
-        away = {"X-Forwarded-For": SAO_PAULO, "User-Agent": SAFARI_IPHONE}
+        home = Browser(conn, {"X-Forwarded-For": TOKYO, "User-Agent": CHROME_WIN,
+                              "Accept-Language": "ja-JP,ja;q=0.9"},
+                       telemetry(CHROME_WIN, "Asia/Tokyo", ["ja-JP", "ja"], "GeForce"))
+        away = Browser(conn, {"X-Forwarded-For": SAO_PAULO, "User-Agent": SAFARI_IPHONE,
+                              "Accept-Language": "pt-BR,pt;q=0.9"},
+                       telemetry(SAFARI_IPHONE, "America/Sao_Paulo", ["pt-BR"], "Apple GPU"))
         good = "username=alice&password=correct+horse"
 
         # alice's habits: her PC in Tokyo, allowed and learnt
         for i in range(1, 6):
-            resp, _ = post(conn, "/login", good, headers=home)
+            resp, _ = home.post("/login", good)
             assert resp.status == 302 and resp.getheader("Location") == "/account"
             learnt(r, i)
-        assert all(a["action"] == "allow" for a in alerts(env, 5))
+        assert all(a["action"] == "allow" for a in alerts(env, 5)), alerts(env, 5)
+        assert "lr_dev" in home.jar
 
         # São Paulo, an iPhone: the demo bank asks for a one-time password
-        resp, page = post(conn, "/login", good, headers=away)
+        resp, page = away.post("/login", good)
         assert resp.status == 200 and 'action="/otp"' in page
-        assert resp.getheader("Set-Cookie") is None, "no session before the step-up"
+        assert session_cookie(resp) is None, "no session before the step-up"
         assert no_risk_headers(resp)
         alert = alerts(env, 6)[5]
         assert alert["action"] == "challenge" and alert["score"] >= 45
@@ -163,16 +223,16 @@ def test_demo_habits_allowed_stranger_steps_up_then_trusted():
         assert user == "alice" and ticket.count(".") == 4
 
         wrong = "0" * 6 if code != "0" * 6 else "1" * 6
-        resp, page = post(conn, "/otp", urlencode(
-            {"ticket": ticket, "user": user, "code": wrong}), headers=away)
+        resp, page = away.post("/otp", urlencode(
+            {"ticket": ticket, "user": user, "code": wrong}), collect=False)
         assert resp.status == 200 and "Wrong code" in page
-        assert resp.getheader("Set-Cookie") is None
+        assert session_cookie(resp) is None
 
-        resp, _ = post(conn, "/otp", urlencode(
-            {"ticket": ticket, "user": user, "code": code}), headers=away)
+        resp, _ = away.post("/otp", urlencode(
+            {"ticket": ticket, "user": user, "code": code}), collect=False)
         assert resp.status == 302 and resp.getheader("Location") == "/account"
         assert no_risk_headers(resp), resp.getheaders()
-        cookie = resp.getheader("Set-Cookie").split(";")[0]
+        cookie = session_cookie(resp)
         conn.request("GET", "/account", headers={"Cookie": cookie})
         page = conn.getresponse().read().decode()
         assert "Alice Liddell" in page and "one-time password" in page
@@ -180,31 +240,32 @@ def test_demo_habits_allowed_stranger_steps_up_then_trusted():
         learnt(r, 6)  # the step-up teaches the challenged attempt
 
         # that place and device are alice's now
-        resp, _ = post(conn, "/login", good, headers=away)
+        resp, _ = away.post("/login", good)
         assert resp.status == 302 and resp.getheader("Location") == "/account"
         alert = alerts(env, 7)[6]
         assert alert["action"] in ("allow", "tag") and "new_country" not in alert["reasons"]
+        assert "new_device" not in alert["reasons"], alert
 
         # the JSON login of the SPA: the same step-up through /api/otp
         bob = json.dumps({"credentials": {"login": "bob", "password": "hunter2-bank"}})
         for i in range(8, 11):
-            resp, _ = post(conn, "/api/login", bob, "application/json", home)
-            assert resp.status == 200
+            resp, _ = home.post("/api/login", bob, "application/json")
+            assert resp.status == 200, alerts(env, i)[-1]
             learnt(r, i)
-        resp, body = post(conn, "/api/login", bob, "application/json", away)
+        resp, body = away.post("/api/login", bob, "application/json")
         answer = json.loads(body)
         assert resp.status == 200 and answer["ok"] is False and answer["step_up"] is True
-        assert resp.getheader("Set-Cookie") is None and no_risk_headers(resp)
+        assert session_cookie(resp) is None and no_risk_headers(resp)
         code = re.search(r"\d{6}", answer["otp_hint"]).group(0)
-        resp, body = post(conn, "/api/otp", json.dumps(
+        resp, body = away.post("/api/otp", json.dumps(
             {"ticket": answer["ticket"], "user": "bob", "code": code}),
-            "application/json", away)
+            "application/json")
         assert resp.status == 200 and json.loads(body)["ok"] is True
-        assert resp.getheader("Set-Cookie") and no_risk_headers(resp)
+        assert session_cookie(resp) and no_risk_headers(resp)
         # a code is good once
-        resp, body = post(conn, "/api/otp", json.dumps(
+        resp, body = away.post("/api/otp", json.dumps(
             {"ticket": answer["ticket"], "user": "bob", "code": code}),
-            "application/json", away)
+            "application/json")
         assert resp.status == 401 and json.loads(body)["tries_left"] == 0
         conn.close()
 
