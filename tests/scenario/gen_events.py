@@ -524,6 +524,13 @@ def hexid(*parts, n=32):
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:n]
 
 
+def attrs_id(*parts, cells=8):
+    """A device attribute vector as the module computes one (src/lr_devattr.h):
+    8 hex digits, each cell 1..15 (0 is "unknown"), the last digit cell 0."""
+    h = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
+    return "".join("%x" % (1 + b % 15) for b in h[:cells])
+
+
 # --------------------------------------------------------------------------
 # World
 # --------------------------------------------------------------------------
@@ -772,9 +779,12 @@ class Device:
         return ua_string(self.platform, self.family, self.version(t)[1], self.ios18)
 
     def fingerprint(self, t):
+        # a browser update that changes the fingerprint changes its canvas
+        # and audio rendering (cells 6 and 7, the first two digits); GPU,
+        # screen, timezone, platform and hardware stay
         idx = self.version(t)[0]
         epoch = sum(1 for k in range(1, idx + 1) if self.fp_changes[k])
-        return hexid("fp", self.uid, epoch)
+        return attrs_id("fp", self.uid, epoch, cells=2) + attrs_id("fp", self.uid, cells=6)
 
     def device_id(self, rng):
         if self.private:
@@ -1053,7 +1063,7 @@ class Population:
                 client = {
                     "ua": dev.ua(t),
                     "device_id": dev.device_id(rng),
-                    "fingerprint": dev.fingerprint(t),
+                    "device_attrs": dev.fingerprint(t),
                     "timezone": tz,
                     "languages": accept_language(u.locale, dev.family, u.extra),
                     "telemetry": True,
@@ -1061,7 +1071,7 @@ class Population:
                     "token": "valid" if rng.random() > 0.003 else "invalid",
                 }
                 if dev.no_collector:
-                    client.update(fingerprint=None, timezone=None, telemetry=False,
+                    client.update(device_attrs=None, timezone=None, telemetry=False,
                                   automation=None, token="absent")
                 r = rng.random()
                 fails = 1 if r < 0.03 else 2 if r < 0.035 else 0
@@ -1119,7 +1129,7 @@ class Population:
 # Events
 # --------------------------------------------------------------------------
 
-FIELD_ORDER = ("ua", "device_id", "fingerprint", "timezone", "languages",
+FIELD_ORDER = ("ua", "device_id", "device_attrs", "timezone", "languages",
                "telemetry", "automation", "token")
 
 
@@ -1201,7 +1211,7 @@ class Attacks:
             did = dev.device_id(rng)
         else:
             did = None
-        return {"ua": dev.ua(t), "device_id": did, "fingerprint": dev.fingerprint(t),
+        return {"ua": dev.ua(t), "device_id": did, "device_attrs": dev.fingerprint(t),
                 "timezone": city_tz,
                 "languages": accept_language(COUNTRIES[cc][1], dev.family),
                 "telemetry": True, "automation": False, "token": "valid"}
@@ -1304,7 +1314,7 @@ class Attacks:
                         city = v.city
                 loc = w.random_loc(rng, net, city)
             client = {"ua": dev.ua(t), "device_id": None,
-                      "fingerprint": dev.fingerprint(t), "timezone": v.city.tz,
+                      "device_attrs": dev.fingerprint(t), "timezone": v.city.tz,
                       "languages": accept_language(v.locale, dev.family, v.extra),
                       "telemetry": True, "automation": False, "token": "valid"}
             self.add(t, v.id, loc, True, "targeted", client)
@@ -1340,7 +1350,7 @@ class Attacks:
         for ci, camp in enumerate(campaigns):
             goal = int(target * sum(share[:ci + 1])) if ci < 2 else target
             c_start = self.when(rng, 8 * HOUR_MS)
-            fps = [hexid("fp", self.seed, "headless", ci, k) for k in range(4)]
+            fps = [attrs_id("fp", self.seed, "headless", ci, k) for k in range(4)]
             while total < goal:
                 bot += 1
                 cc = rng.choices([c for c, _ in bot_cc], [x for _, x in bot_cc])[0]
@@ -1385,7 +1395,7 @@ class Attacks:
                         if keep_jar:
                             did = jar if jar_used else None
                             jar_used = True
-                        client = {"ua": ua, "device_id": did, "fingerprint": fp,
+                        client = {"ua": ua, "device_id": did, "device_attrs": fp,
                                   "timezone": "Etc/UTC",
                                   "languages": "en-US,en;q=0.9", "telemetry": True,
                                   "automation": True, "token": "valid"}
@@ -1466,7 +1476,7 @@ class Attacks:
                 loc = w.random_loc(rng, net, rng.choice(net.cities), v6=False, anon=False)
             main = v.main
             client = {"ua": main.ua(t), "device_id": None,
-                      "fingerprint": hexid("fp", self.seed, "travel", i),
+                      "device_attrs": attrs_id("fp", self.seed, "travel", i),
                       "timezone": v.city.tz,
                       "languages": accept_language(v.locale, main.family, v.extra),
                       "telemetry": True, "automation": False, "token": "valid"}
