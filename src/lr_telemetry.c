@@ -539,8 +539,8 @@ lr_telemetry_int_ok(json_t *v, json_int_t max)
 }
 
 
-/* Lengths are in characters, as the collector's JavaScript counts them
- * (near enough: it counts UTF-16 units). */
+/* Lengths count characters (code points), never more than the UTF-16
+ * units that the collector trims by: what it trimmed always fits. */
 static int
 lr_telemetry_string_ok(json_t *v, const lr_telemetry_field *f)
 {
