@@ -274,6 +274,7 @@ ngx_http_login_risk_identify(ngx_http_request_t *r,
         && ctx->device_id[0])
     {
         ctx->login.device_id = ctx->device_id;
+        ctx->login.device_new = (ctx->device_set_cookie.len != 0);
         ctx->login.bad_device_cookie = (int) bad;
     }
 

@@ -42,8 +42,10 @@ lr_engine_keys(const lr_login *login, lr_keys *keys)
 
     ip = lr_hash_str(0x6970, login->ip);
     /* the cookie only: the attributes come with the telemetry, after the
-     * counters are read, and are no identity of their own anyway */
-    device = keys->f.v[LR_F_DEVICE];
+     * counters are read, and are no identity of their own anyway; an id
+     * issued just now has no counters to read, and a client that drops
+     * its cookies would only fill the store with new ones */
+    device = login->device_new ? 0 : keys->f.v[LR_F_DEVICE];
 
     keys->ip = ip;
     keys->device = device;

@@ -36,6 +36,8 @@ typedef struct {
 
     const char      *device_id;     /* signed device cookie, NULL: none */
     int              bad_device_cookie;     /* one came, not ours */
+    int              device_new;    /* device_id issued with this login:
+                                       no history, no counters */
     uint32_t         device_attrs;  /* lr_devattr.h vector, 0: unknown */
     const char      *timezone;      /* browser's IANA zone, NULL: unknown */
     const char      *languages;     /* navigator.languages, NULL: none */

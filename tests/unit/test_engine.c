@@ -656,6 +656,15 @@ test_keys(void **state)
     assert_true(k2.counter[LR_C_DEVICE_FAILURES]
                 == k.counter[LR_C_DEVICE_FAILURES]);
 
+    /* an id issued with this login: a feature (learnt on success), but no
+     * counters */
+    l.device_new = 1;
+    lr_engine_keys(&l, &k2);
+    assert_true(k2.f.v[LR_F_DEVICE] == k.f.v[LR_F_DEVICE]);
+    assert_true(k2.device == 0);
+    assert_true(k2.counter[LR_C_DEVICE_FAILURES] == 0);
+    l.device_new = 0;
+
     l.device_id = NULL;
     lr_engine_keys(&l, &k2);
     assert_true(k2.device == 0);
