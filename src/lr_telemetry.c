@@ -5,6 +5,7 @@
 #include "lr_ua.h"
 #include "lr_utf8.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@
 #define LR_TELEMETRY_SPEEDVAR_MAX    100  /* per mille: a constant speed */
 
 
-#define LR_TELEMETRY_VERSION     1        /* "v", and a summary's first byte */
+#define LR_TELEMETRY_VERSION     1        /* "v" */
 
 /* the User-Agent hash is a binding of its own: no feature hash's seed */
 #define LR_TELEMETRY_UA_SEED     0x746c6d7561ull   /* "tlmua" */
@@ -39,25 +40,6 @@
 
 /* gl: two strings of at most 128 characters, 4 bytes each, a '\n', NUL */
 #define LR_TELEMETRY_GL_TEXT     (2 * 4 * 128 + 2)
-
-#define LR_TELEMETRY_TZ_CHARS                                                 \
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/-"
-#define LR_TELEMETRY_TAG_CHARS                                                \
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
-#define LR_TELEMETRY_LANGS_CHARS  LR_TELEMETRY_TAG_CHARS ","
-
-#define LR_TELEMETRY_AUTO_ALL                                                 \
-    (LR_AUTO_WEBDRIVER | LR_AUTO_HEADLESS_UA | LR_AUTO_SCREEN_VIEWPORT        \
-     | LR_AUTO_ZERO_OUTER | LR_AUTO_GLOBALS | LR_AUTO_PATCHED)
-#define LR_TELEMETRY_SCRIPTED_ALL                                             \
-    (LR_SCRIPTED_NO_KEYS | LR_SCRIPTED_BLIND_CLICK | LR_SCRIPTED_TOO_FAST     \
-     | LR_SCRIPTED_UNIFORM | LR_SCRIPTED_STRAIGHT)
-#define LR_TELEMETRY_MISMATCH_ALL  (LR_MISMATCH_UA | LR_MISMATCH_LANG)
-
-/* summary: version, automation, scripted, mismatch, paste_password (a
- * byte each), device_attrs (4), ua_hash (8), keys, moves, submit_ms (4
- * each); then timezone and languages, each a length byte and its bytes */
-#define LR_TELEMETRY_FIXED       29
 
 
 /* what a schema field is (js-collector/TELEMETRY.md) */
@@ -92,12 +74,6 @@ typedef struct {
     char    text[LR_TELEMETRY_BRAND_MAX + 1];
     size_t  len;
 } lr_telemetry_brand;
-
-
-/* a summary fits in what the header promises */
-typedef char  lr_telemetry_summary_fits
-    [LR_TELEMETRY_FIXED + 2 + LR_TELEMETRY_TZ_MAX + LR_TELEMETRY_LANGS_MAX
-     <= LR_TELEMETRY_SUMMARY_MAX ? 1 : -1];
 
 
 static int lr_telemetry_read(json_t *root, const lr_telemetry_headers *h,
@@ -139,18 +115,6 @@ static uint32_t lr_telemetry_device(json_t *root);
 static unsigned lr_telemetry_hex_cell(const char *hex);
 static void lr_telemetry_timezone(const char *tz, char *out);
 static void lr_telemetry_languages(json_t *langs, char *out);
-static size_t lr_telemetry_strnlen(const char *s, size_t max);
-static unsigned char *lr_telemetry_put32(unsigned char *p, uint32_t v);
-static unsigned char *lr_telemetry_put64(unsigned char *p, uint64_t v);
-static unsigned char *lr_telemetry_put_str(unsigned char *p, const char *s,
-    size_t n);
-static uint32_t lr_telemetry_get32(const unsigned char *p);
-static uint64_t lr_telemetry_get64(const unsigned char *p);
-static int lr_telemetry_unpack(const unsigned char *buf, size_t len,
-    lr_telemetry *out);
-static const unsigned char *lr_telemetry_get_str(const unsigned char *p,
-    const unsigned char *end, char *out, size_t max, const char *chars);
-static int lr_telemetry_langs_ok(const char *s);
 
 
 #define LR_T_COUNT(name)                                                      \
@@ -323,52 +287,6 @@ uint64_t
 lr_telemetry_ua_hash(const char *user_agent)
 {
     return user_agent ? lr_hash_str(LR_TELEMETRY_UA_SEED, user_agent) : 0;
-}
-
-
-size_t
-lr_telemetry_encode(const lr_telemetry *t, unsigned char *buf, size_t cap)
-{
-    size_t          tz, langs, n;
-    unsigned char  *p;
-
-    tz = lr_telemetry_strnlen(t->timezone, LR_TELEMETRY_TZ_MAX);
-    langs = lr_telemetry_strnlen(t->languages, LR_TELEMETRY_LANGS_MAX);
-    n = LR_TELEMETRY_FIXED + 1 + tz + 1 + langs;
-
-    if (buf == NULL || cap < n) {
-        return 0;
-    }
-
-    p = buf;
-    *p++ = LR_TELEMETRY_VERSION;
-    *p++ = (unsigned char) t->automation;
-    *p++ = (unsigned char) t->scripted;
-    *p++ = (unsigned char) t->mismatch;
-    *p++ = (unsigned char) (t->paste_password != 0);
-    p = lr_telemetry_put32(p, t->device_attrs);
-    p = lr_telemetry_put64(p, t->ua_hash);
-    p = lr_telemetry_put32(p, t->keys);
-    p = lr_telemetry_put32(p, t->moves);
-    p = lr_telemetry_put32(p, t->submit_ms);
-    p = lr_telemetry_put_str(p, t->timezone, tz);
-    (void) lr_telemetry_put_str(p, t->languages, langs);
-
-    return n;
-}
-
-
-int
-lr_telemetry_decode(const unsigned char *buf, size_t len, lr_telemetry *out)
-{
-    memset(out, 0, sizeof(*out));
-
-    if (lr_telemetry_unpack(buf, len, out) != 0) {
-        memset(out, 0, sizeof(*out));
-        return -1;
-    }
-
-    return 0;
 }
 
 
@@ -1265,8 +1183,7 @@ lr_telemetry_hex_cell(const char *hex)
     }
 
     for (i = 0; i < 8; i++) {
-        text[i] = (char) (hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] + 32
-                                                         : hex[i]);
+        text[i] = (char) tolower((unsigned char) hex[i]);
     }
 
     text[8] = '\0';
@@ -1328,175 +1245,4 @@ lr_telemetry_languages(json_t *langs, char *out)
     }
 
     out[len] = '\0';
-}
-
-
-/* --- the summary --------------------------------------------------------- */
-
-static size_t
-lr_telemetry_strnlen(const char *s, size_t max)
-{
-    const char  *end;
-
-    end = memchr(s, '\0', max);
-
-    return end ? (size_t) (end - s) : max;
-}
-
-
-static unsigned char *
-lr_telemetry_put32(unsigned char *p, uint32_t v)
-{
-    unsigned  i;
-
-    for (i = 0; i < 4; i++) {
-        *p++ = (unsigned char) (v >> (8 * i));
-    }
-
-    return p;
-}
-
-
-static unsigned char *
-lr_telemetry_put64(unsigned char *p, uint64_t v)
-{
-    p = lr_telemetry_put32(p, (uint32_t) v);
-
-    return lr_telemetry_put32(p, (uint32_t) (v >> 32));
-}
-
-
-static unsigned char *
-lr_telemetry_put_str(unsigned char *p, const char *s, size_t n)
-{
-    *p++ = (unsigned char) n;
-    memcpy(p, s, n);
-
-    return p + n;
-}
-
-
-static uint32_t
-lr_telemetry_get32(const unsigned char *p)
-{
-    return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-           | (uint32_t) p[3] << 24;
-}
-
-
-static uint64_t
-lr_telemetry_get64(const unsigned char *p)
-{
-    return (uint64_t) lr_telemetry_get32(p)
-           | (uint64_t) lr_telemetry_get32(p + 4) << 32;
-}
-
-
-/* Everything is checked: a summary comes back from Redis, which anyone
- * who reaches it can write. */
-static int
-lr_telemetry_unpack(const unsigned char *buf, size_t len, lr_telemetry *out)
-{
-    const unsigned char  *p, *end;
-
-    if (buf == NULL || len < LR_TELEMETRY_FIXED + 2
-        || len > LR_TELEMETRY_SUMMARY_MAX || buf[0] != LR_TELEMETRY_VERSION)
-    {
-        return -1;
-    }
-
-    if ((buf[1] & ~LR_TELEMETRY_AUTO_ALL) != 0
-        || (buf[2] & ~LR_TELEMETRY_SCRIPTED_ALL) != 0
-        || (buf[3] & ~LR_TELEMETRY_MISMATCH_ALL) != 0
-        || buf[4] > 1)
-    {
-        return -1;
-    }
-
-    out->automation = buf[1];
-    out->scripted = buf[2];
-    out->mismatch = buf[3];
-    out->paste_password = buf[4];
-    out->device_attrs = lr_telemetry_get32(buf + 5);
-    out->ua_hash = lr_telemetry_get64(buf + 9);
-    out->keys = lr_telemetry_get32(buf + 17);
-    out->moves = lr_telemetry_get32(buf + 21);
-    out->submit_ms = lr_telemetry_get32(buf + 25);
-
-    p = buf + LR_TELEMETRY_FIXED;
-    end = buf + len;
-
-    p = lr_telemetry_get_str(p, end, out->timezone, LR_TELEMETRY_TZ_MAX,
-                             LR_TELEMETRY_TZ_CHARS);
-    if (p == NULL) {
-        return -1;
-    }
-
-    p = lr_telemetry_get_str(p, end, out->languages, LR_TELEMETRY_LANGS_MAX,
-                             LR_TELEMETRY_LANGS_CHARS);
-    if (p == NULL || p != end || !lr_telemetry_langs_ok(out->languages)) {
-        return -1;
-    }
-
-    return 0;
-}
-
-
-/* A length byte and that many bytes, each one of chars, into out (max
- * bytes and a NUL); the byte after it, or NULL. */
-static const unsigned char *
-lr_telemetry_get_str(const unsigned char *p, const unsigned char *end,
-    char *out, size_t max, const char *chars)
-{
-    size_t  n, i;
-
-    if (p >= end) {
-        return NULL;
-    }
-
-    n = *p++;
-
-    if (n > max || n > (size_t) (end - p)) {
-        return NULL;
-    }
-
-    for (i = 0; i < n; i++) {
-        if (p[i] == '\0' || strchr(chars, p[i]) == NULL) {
-            return NULL;
-        }
-
-        out[i] = (char) p[i];
-    }
-
-    out[n] = '\0';
-
-    return p + n;
-}
-
-
-/* no empty tag: "", "en,fr", never ",en" or "en,,fr" or "en," */
-static int
-lr_telemetry_langs_ok(const char *s)
-{
-    size_t  n;
-
-    if (*s == '\0') {
-        return 1;
-    }
-
-    for ( ;; ) {
-        n = strspn(s, LR_TELEMETRY_TAG_CHARS);
-
-        if (n == 0) {
-            return 0;
-        }
-
-        s += n;
-
-        if (*s == '\0') {
-            return 1;
-        }
-
-        s++;                    /* the ',' */
-    }
 }

@@ -1,5 +1,6 @@
 #include "lr_test.h"
 #include "lr_telemetry.h"
+#include "lr_telemetry_codec.h"
 #include "lr_devattr.h"
 
 
