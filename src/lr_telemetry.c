@@ -1,5 +1,6 @@
 #include "lr_telemetry.h"
 
+#include "lr_client_hints.h"
 #include "lr_devattr.h"
 #include "lr_features.h"
 #include "lr_ua.h"
@@ -35,9 +36,6 @@
 /* the User-Agent hash is a binding of its own: no feature hash's seed */
 #define LR_TELEMETRY_UA_SEED     0x746c6d7561ull   /* "tlmua" */
 
-#define LR_TELEMETRY_BRANDS_MAX  8        /* uach.brands */
-#define LR_TELEMETRY_BRAND_MAX   64       /* characters of "Brand/major" */
-
 /* gl: two strings of at most 128 characters, 4 bytes each, a '\n', NUL */
 #define LR_TELEMETRY_GL_TEXT     (2 * 4 * 128 + 2)
 
@@ -69,12 +67,6 @@ struct lr_telemetry_field_s {
     const char                *want;     /* the error message */
 };
 
-/* "Brand/major", from the Sec-CH-UA header */
-typedef struct {
-    char    text[LR_TELEMETRY_BRAND_MAX + 1];
-    size_t  len;
-} lr_telemetry_brand;
-
 
 static int lr_telemetry_read(json_t *root, const lr_telemetry_headers *h,
     lr_telemetry *out, char *err, size_t err_len);
@@ -100,13 +92,6 @@ static int lr_telemetry_paste_password(json_t *beh);
 static unsigned lr_telemetry_mismatch(json_t *root,
     const lr_telemetry_headers *h);
 static int lr_telemetry_brands_match(json_t *brands, const char *header);
-static int lr_telemetry_sec_ch_ua(const char *p, lr_telemetry_brand *b,
-    size_t *n);
-static const char *lr_telemetry_sf_item(const char *p,
-    lr_telemetry_brand *b);
-static const char *lr_telemetry_sf_string(const char *p, char *buf,
-    size_t cap, size_t *len);
-static const char *lr_telemetry_sf_key(const char *p, int *is_v);
 static const char *lr_telemetry_ows(const char *p);
 static int lr_telemetry_lang_differs(const char *lang, const char *header);
 static size_t lr_telemetry_primary(const char *tag, size_t len);
@@ -737,238 +722,26 @@ lr_telemetry_mismatch(json_t *root, const lr_telemetry_headers *h)
 }
 
 
-/* The brand/major pairs of uach.brands and of Sec-CH-UA are one set; a
- * header that cannot be read is no match. */
+/* The brand/major pairs of uach.brands (at most LR_CH_BRANDS_MAX strings,
+ * the schema says) and of Sec-CH-UA are one set. */
 static int
 lr_telemetry_brands_match(json_t *brands, const char *header)
 {
-    int                 found;
-    size_t              n, i, j;
-    json_t             *v;
-    lr_telemetry_brand  b[LR_TELEMETRY_BRANDS_MAX];
+    size_t       i, n;
+    json_t      *v;
+    const char  *b[LR_CH_BRANDS_MAX];
 
-    if (lr_telemetry_sec_ch_ua(header, b, &n) != 0) {
-        return 0;
-    }
+    n = 0;
 
-    for (i = 0; i < n; i++) {
-        found = 0;
-
-        json_array_foreach(brands, j, v) {
-            if (json_string_length(v) == b[i].len
-                && memcmp(json_string_value(v), b[i].text, b[i].len) == 0)
-            {
-                found = 1;
-                break;
-            }
-        }
-
-        if (!found) {
-            return 0;
-        }
-    }
-
-    json_array_foreach(brands, j, v) {
-        for (i = 0; i < n; i++) {
-            if (json_string_length(v) == b[i].len
-                && memcmp(json_string_value(v), b[i].text, b[i].len) == 0)
-            {
-                break;
-            }
-        }
-
-        if (i == n) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/*
- * Sec-CH-UA, an RFC 8941 list of strings with a "v" parameter each:
- * "Chromium";v="156", "Not-A.Brand";v="24". Returns -1 when it is not
- * that, or holds more than 8 brands or a "Brand/major" longer than 64
- * characters (uach.brands could not hold it: no match either way).
- */
-static int
-lr_telemetry_sec_ch_ua(const char *p, lr_telemetry_brand *b, size_t *n)
-{
-    *n = 0;
-    p = lr_telemetry_ows(p);
-
-    if (*p == '\0') {
-        return 0;
-    }
-
-    for ( ;; ) {
-        if (*n == LR_TELEMETRY_BRANDS_MAX) {
-            return -1;
-        }
-
-        p = lr_telemetry_sf_item(p, &b[*n]);
-        if (p == NULL) {
-            return -1;
-        }
-
-        (*n)++;
-        p = lr_telemetry_ows(p);
-
-        if (*p == '\0') {
+    json_array_foreach(brands, i, v) {
+        if (n == LR_CH_BRANDS_MAX) {
             return 0;
         }
 
-        if (*p != ',') {
-            return -1;
-        }
-
-        /* after a trailing comma no item follows: malformed */
-        p = lr_telemetry_ows(p + 1);
-    }
-}
-
-
-/* One brand: sf-string *( ";" *SP key [ "=" value ] ), "v" a string. */
-static const char *
-lr_telemetry_sf_item(const char *p, lr_telemetry_brand *b)
-{
-    int     is_v, has_v;
-    char    brand[LR_TELEMETRY_BRAND_MAX], major[LR_TELEMETRY_BRAND_MAX];
-    char    other[LR_TELEMETRY_BRAND_MAX];
-    size_t  brand_len, major_len, other_len;
-
-    p = lr_telemetry_sf_string(p, brand, sizeof(brand), &brand_len);
-    if (p == NULL) {
-        return NULL;
+        b[n++] = json_string_value(v);
     }
 
-    has_v = 0;
-    major_len = 0;
-
-    while (*p == ';') {
-        p++;
-        while (*p == ' ') {
-            p++;
-        }
-
-        p = lr_telemetry_sf_key(p, &is_v);
-        if (p == NULL) {
-            return NULL;
-        }
-
-        if (*p != '=') {
-            /* a bare key is boolean true: no version */
-            if (is_v) {
-                return NULL;
-            }
-            continue;
-        }
-
-        p++;
-
-        if (*p == '"') {
-            /* another parameter's string is read past, not kept */
-            p = is_v ? lr_telemetry_sf_string(p, major, sizeof(major),
-                                              &major_len)
-                     : lr_telemetry_sf_string(p, other, sizeof(other),
-                                              &other_len);
-            if (p == NULL) {
-                return NULL;
-            }
-            has_v |= is_v;
-            continue;
-        }
-
-        /* another parameter's token, number or byte sequence: skipped;
-         * a "v" that is not a string is not Sec-CH-UA */
-        if (is_v || *p <= ' ' || *p >= 0x7f || strchr(",;\"", *p) != NULL) {
-            return NULL;
-        }
-
-        while (*p > ' ' && *p < 0x7f && strchr(",;\"", *p) == NULL) {
-            p++;
-        }
-    }
-
-    if (!has_v || brand_len + 1 + major_len > LR_TELEMETRY_BRAND_MAX) {
-        return NULL;
-    }
-
-    memcpy(b->text, brand, brand_len);
-    b->text[brand_len] = '/';
-    memcpy(b->text + brand_len + 1, major, major_len);
-    b->len = brand_len + 1 + major_len;
-    b->text[b->len] = '\0';
-
-    return p;
-}
-
-
-/* An RFC 8941 sf-string at p, unescaped into buf (at most cap bytes);
- * returns the byte after it, or NULL when malformed or longer. */
-static const char *
-lr_telemetry_sf_string(const char *p, char *buf, size_t cap, size_t *len)
-{
-    size_t         n;
-    unsigned char  c;
-
-    if (*p++ != '"') {
-        return NULL;
-    }
-
-    for (n = 0; ; n++) {
-        c = (unsigned char) *p++;
-
-        if (c == '"') {
-            break;
-        }
-
-        if (c == '\\') {
-            c = (unsigned char) *p++;
-
-            if (c != '"' && c != '\\') {
-                return NULL;
-            }
-
-        } else if (c < 0x20 || c > 0x7e) {
-            return NULL;        /* the NUL at the end too */
-        }
-
-        if (n == cap) {
-            return NULL;
-        }
-
-        buf[n] = (char) c;
-    }
-
-    *len = n;
-
-    return p;
-}
-
-
-/* key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" ) */
-static const char *
-lr_telemetry_sf_key(const char *p, int *is_v)
-{
-    const char  *start;
-
-    start = p;
-
-    if (!((*p >= 'a' && *p <= 'z') || *p == '*')) {
-        return NULL;
-    }
-
-    for (p++; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-              || (*p != '\0' && strchr("_-.*", *p) != NULL); p++)
-    {
-        /* void */
-    }
-
-    *is_v = (p - start == 1 && *start == 'v');
-
-    return p;
+    return lr_ch_ua_matches(header, b, n);
 }
 
 
