@@ -3,6 +3,7 @@
 #include "lr_client_hints.h"
 #include "lr_devattr.h"
 #include "lr_features.h"
+#include "lr_locale.h"
 #include "lr_ua.h"
 #include "lr_utf8.h"
 
@@ -92,10 +93,7 @@ static int lr_telemetry_paste_password(json_t *beh);
 static unsigned lr_telemetry_mismatch(json_t *root,
     const lr_telemetry_headers *h);
 static int lr_telemetry_brands_match(json_t *brands, const char *header);
-static const char *lr_telemetry_ows(const char *p);
 static int lr_telemetry_lang_differs(const char *lang, const char *header);
-static size_t lr_telemetry_primary(const char *tag, size_t len);
-static int lr_telemetry_ieq(const char *a, const char *b, size_t n);
 static uint32_t lr_telemetry_device(json_t *root);
 static unsigned lr_telemetry_hex_cell(const char *hex);
 static void lr_telemetry_timezone(const char *tz, char *out);
@@ -745,104 +743,15 @@ lr_telemetry_brands_match(json_t *brands, const char *header)
 }
 
 
-static const char *
-lr_telemetry_ows(const char *p)
-{
-    while (*p == ' ' || *p == '\t') {
-        p++;
-    }
-
-    return p;
-}
-
-
-/* Whether navigator.languages[0] and the first tag of Accept-Language
- * name different languages; 0 when either says none. */
+/* Whether navigator.languages[0] and the first language of
+ * Accept-Language differ; 0 when either names none. */
 static int
 lr_telemetry_lang_differs(const char *lang, const char *header)
 {
-    size_t       n, a, b;
-    const char  *p, *tag;
+    char  a[LR_LANG_CODE_SIZE], b[LR_LANG_CODE_SIZE];
 
-    a = lr_telemetry_primary(lang, strlen(lang));
-    if (a == 0) {
-        return 0;
-    }
-
-    for (p = header; *p != '\0'; ) {
-        p = lr_telemetry_ows(p);
-        tag = p;
-
-        while (*p != '\0' && strchr(",; \t", *p) == NULL) {
-            p++;
-        }
-
-        n = (size_t) (p - tag);
-
-        /* the weight and anything else up to the next element */
-        while (*p != '\0' && *p != ',') {
-            p++;
-        }
-
-        if (*p == ',') {
-            p++;
-        }
-
-        if (n == 0 || (n == 1 && *tag == '*')) {
-            continue;
-        }
-
-        b = lr_telemetry_primary(tag, n);
-
-        if (b == 0) {
-            return 0;
-        }
-
-        return a != b || !lr_telemetry_ieq(lang, tag, a);
-    }
-
-    return 0;
-}
-
-
-/* the length of the primary language subtag: "en" of "en-US" */
-static size_t
-lr_telemetry_primary(const char *tag, size_t len)
-{
-    size_t  n;
-
-    for (n = 0; n < len && tag[n] != '-' && tag[n] != '_'; n++) {
-        /* void */
-    }
-
-    return n;
-}
-
-
-static int
-lr_telemetry_ieq(const char *a, const char *b, size_t n)
-{
-    size_t  i;
-    char    ca, cb;
-
-    for (i = 0; i < n; i++) {
-        ca = a[i];
-        cb = b[i];
-
-        if (ca >= 'A' && ca <= 'Z') {
-            ca = (char) (ca - 'A' + 'a');
-        }
-
-        if (cb >= 'A' && cb <= 'Z') {
-            cb = (char) (cb - 'A' + 'a');
-        }
-
-        if (ca != cb) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return lr_lang_first(lang, a) && lr_lang_first(header, b)
+           && strcmp(a, b) != 0;
 }
 
 
