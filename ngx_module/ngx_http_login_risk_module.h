@@ -19,6 +19,7 @@
 #include <lr_redis.h>
 #include <lr_secret.h>
 #include <lr_telemetry.h>
+#include <lr_telemetry_codec.h>
 #include <lr_ticket.h>
 #include <lr_token.h>
 #include <lr_userid.h>

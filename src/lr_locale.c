@@ -32,6 +32,7 @@ typedef struct {
 
 static int lr_locale_country_code(const char *s, char cc[3]);
 static int lr_locale_in_list(const char *list, const char *word, size_t n);
+static int lr_locale_next(const char **list, char code[4]);
 static int lr_locale_entry(const char *p, const char *end, char code[4]);
 static int lr_locale_weight(const char *p, const char *end);
 static const char *lr_locale_ows(const char *p, const char *end);
@@ -86,8 +87,8 @@ int
 lr_lang_fits_country(const char *languages, const char *country)
 {
     const lr_locale_country  *row;
-    const char               *p, *end;
-    char                      cc[3], code[4];
+    const char               *p;
+    char                      cc[3], code[LR_LANG_CODE_SIZE];
     int                       fits, informative;
 
     if (languages == NULL || lr_locale_country_code(country, cc) != 0) {
@@ -104,15 +105,7 @@ lr_lang_fits_country(const char *languages, const char *country)
     fits = 0;
     informative = 0;
 
-    for (p = languages; *p != '\0'; p = (*end == ',') ? end + 1 : end) {
-        for (end = p; *end != '\0' && *end != ','; end++) {
-            /* void */
-        }
-
-        if (!lr_locale_entry(p, end, code)) {
-            continue;
-        }
-
+    for (p = languages; lr_locale_next(&p, code); /* void */) {
         /* A language no country has (eo, la) tells nothing about place */
         if (lr_locale_find(lr_locale_languages,
                            LR_LOCALE_NELTS(lr_locale_languages),
@@ -138,6 +131,18 @@ lr_lang_fits_country(const char *languages, const char *country)
     }
 
     return informative ? fits : -1;
+}
+
+
+int
+lr_lang_first(const char *languages, char code[LR_LANG_CODE_SIZE])
+{
+    const char  *p;
+
+    code[0] = '\0';
+    p = languages;
+
+    return p != NULL && lr_locale_next(&p, code);
 }
 
 
@@ -203,6 +208,27 @@ lr_locale_in_list(const char *list, const char *word, size_t n)
         }
     }
 
+    return 0;
+}
+
+
+/* The next usable entry of the list at *list: its code, and *list past
+ * it; 0 at the end of the list. */
+static int
+lr_locale_next(const char **list, char code[4])
+{
+    const char  *p, *end;
+
+    for (p = *list; *p != '\0'; p = (*end == ',') ? end + 1 : end) {
+        end = p + strcspn(p, ",");
+
+        if (lr_locale_entry(p, end, code)) {
+            *list = (*end == ',') ? end + 1 : end;
+            return 1;
+        }
+    }
+
+    *list = p;
     return 0;
 }
 

@@ -61,6 +61,20 @@ int lr_tz_fits_country(const char *tz, const char *country);
  */
 int lr_lang_fits_country(const char *languages, const char *country);
 
+/*
+ * The language of the first usable entry of languages (a list as above):
+ * its primary subtag, lower-cased and de-aliased as above ("DE-ch" gives
+ * "de", "iw" gives "he"), into code. "*", q=0 and malformed entries are
+ * skipped, as above. Returns 1, or 0 (code "") when no entry is usable or
+ * languages is NULL.
+ *
+ * First means first listed, whatever the weights: browsers list their
+ * languages by decreasing weight, and this is the one they prefer.
+ */
+#define LR_LANG_CODE_SIZE  4     /* 2 or 3 letters and a NUL */
+
+int lr_lang_first(const char *languages, char code[LR_LANG_CODE_SIZE]);
+
 /* What the tables hold, for tests and diagnostics. */
 typedef struct {
     size_t       zones;             /* zone and link names */

@@ -1,131 +1,32 @@
 #include "lr_profile_codec.h"
 
+#include "lr_bytes.h"
+
 #include <math.h>
 #include <string.h>
-
-
-/* a double travels as the 64 bits of its IEEE-754 pattern: no build where
- * it is not 64 bits (a C99 compile-time check, as _Static_assert is C11) */
-typedef char  lr_profile_codec_double_is_64_bits
-                  [sizeof(double) == sizeof(uint64_t) ? 1 : -1];
 
 
 static const unsigned char  lr_profile_codec_magic[3] = { 'L', 'R', 'P' };
 
 
-/* --- little-endian writing ----------------------------------------------- */
-
-static unsigned char *
-lr_put_u8(unsigned char *out, unsigned v)
-{
-    *out++ = (unsigned char) v;
-
-    return out;
-}
-
-
-static unsigned char *
-lr_put_u16(unsigned char *out, uint16_t v)
-{
-    *out++ = (unsigned char) v;
-    *out++ = (unsigned char) (v >> 8);
-
-    return out;
-}
-
-
-static unsigned char *
-lr_put_u32(unsigned char *out, uint32_t v)
-{
-    unsigned  i;
-
-    for (i = 0; i < 4; i++) {
-        *out++ = (unsigned char) (v >> (8 * i));
-    }
-
-    return out;
-}
-
-
-static unsigned char *
-lr_put_u64(unsigned char *out, uint64_t v)
-{
-    unsigned  i;
-
-    for (i = 0; i < 8; i++) {
-        *out++ = (unsigned char) (v >> (8 * i));
-    }
-
-    return out;
-}
-
-
 /* a time as its two's complement bits: well defined for any int64_t */
 static unsigned char *
-lr_put_i64(unsigned char *out, int64_t v)
+lr_profile_put_time(unsigned char *out, int64_t v)
 {
-    return lr_put_u64(out, (uint64_t) v);
-}
-
-
-static unsigned char *
-lr_put_f64(unsigned char *out, double v)
-{
-    uint64_t  bits;
-
-    memcpy(&bits, &v, sizeof(bits));
-
-    return lr_put_u64(out, bits);
-}
-
-
-/* --- little-endian reading: the caller has checked the length ----------- */
-
-static uint16_t
-lr_get_u16(const unsigned char *in)
-{
-    return (uint16_t) (in[0] | (unsigned) in[1] << 8);
-}
-
-
-static uint32_t
-lr_get_u32(const unsigned char *in)
-{
-    return (uint32_t) in[0] | (uint32_t) in[1] << 8
-           | (uint32_t) in[2] << 16 | (uint32_t) in[3] << 24;
-}
-
-
-static uint64_t
-lr_get_u64(const unsigned char *in)
-{
-    return (uint64_t) lr_get_u32(in) | (uint64_t) lr_get_u32(in + 4) << 32;
+    return lr_bytes_put_u64(out, (uint64_t) v);
 }
 
 
 /* A time, never negative: -1 for any pattern above INT64_MAX (which a
  * negative time was written as), so no out-of-range conversion happens. */
 static int64_t
-lr_get_time(const unsigned char *in)
+lr_profile_get_time(const unsigned char *in)
 {
     uint64_t  v;
 
-    v = lr_get_u64(in);
+    v = lr_bytes_get_u64(in);
 
     return v > INT64_MAX ? -1 : (int64_t) v;
-}
-
-
-static double
-lr_get_f64(const unsigned char *in)
-{
-    double    v;
-    uint64_t  bits;
-
-    bits = lr_get_u64(in);
-    memcpy(&v, &bits, sizeof(v));
-
-    return v;
 }
 
 
@@ -163,23 +64,23 @@ lr_profile_encode(const lr_profile *p, unsigned char *out)
 
     memcpy(o, lr_profile_codec_magic, sizeof(lr_profile_codec_magic));
     o += sizeof(lr_profile_codec_magic);
-    o = lr_put_u8(o, LR_PROFILE_CODEC_VERSION);
+    o = lr_bytes_put_u8(o, LR_PROFILE_CODEC_VERSION);
 
-    o = lr_put_u32(o, p->successes);
-    o = lr_put_i64(o, p->last_ms);
-    o = lr_put_i64(o, oldest);
-    o = lr_put_u8(o, p->last_has_location != 0);
-    o = lr_put_f64(o, lat);
-    o = lr_put_f64(o, lon);
-    o = lr_put_u8(o, p->used);
+    o = lr_bytes_put_u32(o, p->successes);
+    o = lr_profile_put_time(o, p->last_ms);
+    o = lr_profile_put_time(o, oldest);
+    o = lr_bytes_put_u8(o, p->last_has_location != 0);
+    o = lr_bytes_put_f64(o, lat);
+    o = lr_bytes_put_f64(o, lon);
+    o = lr_bytes_put_u8(o, p->used);
 
     for (i = 0; i < p->used; i++) {
         pv = &p->value[i];
 
-        o = lr_put_u32(o, pv->value);
-        o = lr_put_u16(o, pv->count);
-        o = lr_put_u8(o, pv->feature);
-        o = lr_put_i64(o, pv->last_ms);
+        o = lr_bytes_put_u32(o, pv->value);
+        o = lr_bytes_put_u16(o, pv->count);
+        o = lr_bytes_put_u8(o, pv->feature);
+        o = lr_profile_put_time(o, pv->last_ms);
     }
 
     return (size_t) (o - out);
@@ -201,11 +102,12 @@ lr_profile_decode_place(const unsigned char *in, lr_profile *p)
 
     if (!p->last_has_location) {
         /* the encoder writes zeros: anything else is not an encoding */
-        return lr_get_u64(in + 1) == 0 && lr_get_u64(in + 9) == 0 ? 0 : -1;
+        return lr_bytes_get_u64(in + 1) == 0 && lr_bytes_get_u64(in + 9) == 0
+               ? 0 : -1;
     }
 
-    lat = lr_get_f64(in + 1);
-    lon = lr_get_f64(in + 9);
+    lat = lr_bytes_get_f64(in + 1);
+    lon = lr_bytes_get_f64(in + 9);
 
     /* NaN fails every comparison; infinities are out of range */
     if (!(lat >= -90.0 && lat <= 90.0 && lon >= -180.0 && lon <= 180.0)) {
@@ -230,10 +132,10 @@ lr_profile_decode_values(const unsigned char *in, lr_profile *p)
     for (i = 0; i < p->used; i++, in += LR_PROFILE_CODEC_ENTRY) {
         pv = &p->value[i];
 
-        pv->value = lr_get_u32(in);
-        pv->count = lr_get_u16(in + 4);
+        pv->value = lr_bytes_get_u32(in);
+        pv->count = lr_bytes_get_u16(in + 4);
         pv->feature = in[6];
-        pv->last_ms = lr_get_time(in + 7);
+        pv->last_ms = lr_profile_get_time(in + 7);
 
         f = pv->feature;
 
@@ -277,9 +179,9 @@ lr_profile_decode(const unsigned char *in, size_t len, lr_profile *p)
         return -1;
     }
 
-    p->successes = lr_get_u32(in + 4);
-    p->last_ms = lr_get_time(in + 8);
-    oldest = lr_get_time(in + 16);
+    p->successes = lr_bytes_get_u32(in + 4);
+    p->last_ms = lr_profile_get_time(in + 8);
+    oldest = lr_profile_get_time(in + 16);
     p->used = in[41];
 
     if (p->used > LR_PROFILE_SLOTS

@@ -17,7 +17,7 @@
  *   P{ip:IP}:u            distinct users tried from the IP (HyperLogLog)
  *   P{d:DEV}:f            failed logins from the device
  *   P{d:DEV}:u            distinct users tried from the device
- *   P{t:ID}               a collector telemetry summary (lr_telemetry.h)
+ *   P{t:ID}               a collector telemetry summary (lr_telemetry_codec.h)
  *                         under its token's id: taken once by the login
  *                         (GETDEL), TTL the token's life and a margin
  *   P{pop}:cms            population counts: the number of logins (i64 at

@@ -1,10 +1,13 @@
 #include "lr_telemetry.h"
 
+#include "lr_client_hints.h"
 #include "lr_devattr.h"
 #include "lr_features.h"
+#include "lr_locale.h"
 #include "lr_ua.h"
 #include "lr_utf8.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,35 +32,13 @@
 #define LR_TELEMETRY_SPEEDVAR_MAX    100  /* per mille: a constant speed */
 
 
-#define LR_TELEMETRY_VERSION     1        /* "v", and a summary's first byte */
+#define LR_TELEMETRY_VERSION     1        /* "v" */
 
 /* the User-Agent hash is a binding of its own: no feature hash's seed */
 #define LR_TELEMETRY_UA_SEED     0x746c6d7561ull   /* "tlmua" */
 
-#define LR_TELEMETRY_BRANDS_MAX  8        /* uach.brands */
-#define LR_TELEMETRY_BRAND_MAX   64       /* characters of "Brand/major" */
-
 /* gl: two strings of at most 128 characters, 4 bytes each, a '\n', NUL */
 #define LR_TELEMETRY_GL_TEXT     (2 * 4 * 128 + 2)
-
-#define LR_TELEMETRY_TZ_CHARS                                                 \
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/-"
-#define LR_TELEMETRY_TAG_CHARS                                                \
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
-#define LR_TELEMETRY_LANGS_CHARS  LR_TELEMETRY_TAG_CHARS ","
-
-#define LR_TELEMETRY_AUTO_ALL                                                 \
-    (LR_AUTO_WEBDRIVER | LR_AUTO_HEADLESS_UA | LR_AUTO_SCREEN_VIEWPORT        \
-     | LR_AUTO_ZERO_OUTER | LR_AUTO_GLOBALS | LR_AUTO_PATCHED)
-#define LR_TELEMETRY_SCRIPTED_ALL                                             \
-    (LR_SCRIPTED_NO_KEYS | LR_SCRIPTED_BLIND_CLICK | LR_SCRIPTED_TOO_FAST     \
-     | LR_SCRIPTED_UNIFORM | LR_SCRIPTED_STRAIGHT)
-#define LR_TELEMETRY_MISMATCH_ALL  (LR_MISMATCH_UA | LR_MISMATCH_LANG)
-
-/* summary: version, automation, scripted, mismatch, paste_password (a
- * byte each), device_attrs (4), ua_hash (8), keys, moves, submit_ms (4
- * each); then timezone and languages, each a length byte and its bytes */
-#define LR_TELEMETRY_FIXED       29
 
 
 /* what a schema field is (js-collector/TELEMETRY.md) */
@@ -87,18 +68,6 @@ struct lr_telemetry_field_s {
     const char                *want;     /* the error message */
 };
 
-/* "Brand/major", from the Sec-CH-UA header */
-typedef struct {
-    char    text[LR_TELEMETRY_BRAND_MAX + 1];
-    size_t  len;
-} lr_telemetry_brand;
-
-
-/* a summary fits in what the header promises */
-typedef char  lr_telemetry_summary_fits
-    [LR_TELEMETRY_FIXED + 2 + LR_TELEMETRY_TZ_MAX + LR_TELEMETRY_LANGS_MAX
-     <= LR_TELEMETRY_SUMMARY_MAX ? 1 : -1];
-
 
 static int lr_telemetry_read(json_t *root, const lr_telemetry_headers *h,
     lr_telemetry *out, char *err, size_t err_len);
@@ -124,33 +93,11 @@ static int lr_telemetry_paste_password(json_t *beh);
 static unsigned lr_telemetry_mismatch(json_t *root,
     const lr_telemetry_headers *h);
 static int lr_telemetry_brands_match(json_t *brands, const char *header);
-static int lr_telemetry_sec_ch_ua(const char *p, lr_telemetry_brand *b,
-    size_t *n);
-static const char *lr_telemetry_sf_item(const char *p,
-    lr_telemetry_brand *b);
-static const char *lr_telemetry_sf_string(const char *p, char *buf,
-    size_t cap, size_t *len);
-static const char *lr_telemetry_sf_key(const char *p, int *is_v);
-static const char *lr_telemetry_ows(const char *p);
 static int lr_telemetry_lang_differs(const char *lang, const char *header);
-static size_t lr_telemetry_primary(const char *tag, size_t len);
-static int lr_telemetry_ieq(const char *a, const char *b, size_t n);
 static uint32_t lr_telemetry_device(json_t *root);
 static unsigned lr_telemetry_hex_cell(const char *hex);
 static void lr_telemetry_timezone(const char *tz, char *out);
 static void lr_telemetry_languages(json_t *langs, char *out);
-static size_t lr_telemetry_strnlen(const char *s, size_t max);
-static unsigned char *lr_telemetry_put32(unsigned char *p, uint32_t v);
-static unsigned char *lr_telemetry_put64(unsigned char *p, uint64_t v);
-static unsigned char *lr_telemetry_put_str(unsigned char *p, const char *s,
-    size_t n);
-static uint32_t lr_telemetry_get32(const unsigned char *p);
-static uint64_t lr_telemetry_get64(const unsigned char *p);
-static int lr_telemetry_unpack(const unsigned char *buf, size_t len,
-    lr_telemetry *out);
-static const unsigned char *lr_telemetry_get_str(const unsigned char *p,
-    const unsigned char *end, char *out, size_t max, const char *chars);
-static int lr_telemetry_langs_ok(const char *s);
 
 
 #define LR_T_COUNT(name)                                                      \
@@ -323,52 +270,6 @@ uint64_t
 lr_telemetry_ua_hash(const char *user_agent)
 {
     return user_agent ? lr_hash_str(LR_TELEMETRY_UA_SEED, user_agent) : 0;
-}
-
-
-size_t
-lr_telemetry_encode(const lr_telemetry *t, unsigned char *buf, size_t cap)
-{
-    size_t          tz, langs, n;
-    unsigned char  *p;
-
-    tz = lr_telemetry_strnlen(t->timezone, LR_TELEMETRY_TZ_MAX);
-    langs = lr_telemetry_strnlen(t->languages, LR_TELEMETRY_LANGS_MAX);
-    n = LR_TELEMETRY_FIXED + 1 + tz + 1 + langs;
-
-    if (buf == NULL || cap < n) {
-        return 0;
-    }
-
-    p = buf;
-    *p++ = LR_TELEMETRY_VERSION;
-    *p++ = (unsigned char) t->automation;
-    *p++ = (unsigned char) t->scripted;
-    *p++ = (unsigned char) t->mismatch;
-    *p++ = (unsigned char) (t->paste_password != 0);
-    p = lr_telemetry_put32(p, t->device_attrs);
-    p = lr_telemetry_put64(p, t->ua_hash);
-    p = lr_telemetry_put32(p, t->keys);
-    p = lr_telemetry_put32(p, t->moves);
-    p = lr_telemetry_put32(p, t->submit_ms);
-    p = lr_telemetry_put_str(p, t->timezone, tz);
-    (void) lr_telemetry_put_str(p, t->languages, langs);
-
-    return n;
-}
-
-
-int
-lr_telemetry_decode(const unsigned char *buf, size_t len, lr_telemetry *out)
-{
-    memset(out, 0, sizeof(*out));
-
-    if (lr_telemetry_unpack(buf, len, out) != 0) {
-        memset(out, 0, sizeof(*out));
-        return -1;
-    }
-
-    return 0;
 }
 
 
@@ -819,339 +720,38 @@ lr_telemetry_mismatch(json_t *root, const lr_telemetry_headers *h)
 }
 
 
-/* The brand/major pairs of uach.brands and of Sec-CH-UA are one set; a
- * header that cannot be read is no match. */
+/* The brand/major pairs of uach.brands (at most LR_CH_BRANDS_MAX strings,
+ * the schema says) and of Sec-CH-UA are one set. */
 static int
 lr_telemetry_brands_match(json_t *brands, const char *header)
 {
-    int                 found;
-    size_t              n, i, j;
-    json_t             *v;
-    lr_telemetry_brand  b[LR_TELEMETRY_BRANDS_MAX];
+    size_t       i, n;
+    json_t      *v;
+    const char  *b[LR_CH_BRANDS_MAX];
 
-    if (lr_telemetry_sec_ch_ua(header, b, &n) != 0) {
-        return 0;
-    }
+    n = 0;
 
-    for (i = 0; i < n; i++) {
-        found = 0;
-
-        json_array_foreach(brands, j, v) {
-            if (json_string_length(v) == b[i].len
-                && memcmp(json_string_value(v), b[i].text, b[i].len) == 0)
-            {
-                found = 1;
-                break;
-            }
-        }
-
-        if (!found) {
-            return 0;
-        }
-    }
-
-    json_array_foreach(brands, j, v) {
-        for (i = 0; i < n; i++) {
-            if (json_string_length(v) == b[i].len
-                && memcmp(json_string_value(v), b[i].text, b[i].len) == 0)
-            {
-                break;
-            }
-        }
-
-        if (i == n) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/*
- * Sec-CH-UA, an RFC 8941 list of strings with a "v" parameter each:
- * "Chromium";v="156", "Not-A.Brand";v="24". Returns -1 when it is not
- * that, or holds more than 8 brands or a "Brand/major" longer than 64
- * characters (uach.brands could not hold it: no match either way).
- */
-static int
-lr_telemetry_sec_ch_ua(const char *p, lr_telemetry_brand *b, size_t *n)
-{
-    *n = 0;
-    p = lr_telemetry_ows(p);
-
-    if (*p == '\0') {
-        return 0;
-    }
-
-    for ( ;; ) {
-        if (*n == LR_TELEMETRY_BRANDS_MAX) {
-            return -1;
-        }
-
-        p = lr_telemetry_sf_item(p, &b[*n]);
-        if (p == NULL) {
-            return -1;
-        }
-
-        (*n)++;
-        p = lr_telemetry_ows(p);
-
-        if (*p == '\0') {
+    json_array_foreach(brands, i, v) {
+        if (n == LR_CH_BRANDS_MAX) {
             return 0;
         }
 
-        if (*p != ',') {
-            return -1;
-        }
-
-        /* after a trailing comma no item follows: malformed */
-        p = lr_telemetry_ows(p + 1);
+        b[n++] = json_string_value(v);
     }
+
+    return lr_ch_ua_matches(header, b, n);
 }
 
 
-/* One brand: sf-string *( ";" *SP key [ "=" value ] ), "v" a string. */
-static const char *
-lr_telemetry_sf_item(const char *p, lr_telemetry_brand *b)
-{
-    int     is_v, has_v;
-    char    brand[LR_TELEMETRY_BRAND_MAX], major[LR_TELEMETRY_BRAND_MAX];
-    char    other[LR_TELEMETRY_BRAND_MAX];
-    size_t  brand_len, major_len, other_len;
-
-    p = lr_telemetry_sf_string(p, brand, sizeof(brand), &brand_len);
-    if (p == NULL) {
-        return NULL;
-    }
-
-    has_v = 0;
-    major_len = 0;
-
-    while (*p == ';') {
-        p++;
-        while (*p == ' ') {
-            p++;
-        }
-
-        p = lr_telemetry_sf_key(p, &is_v);
-        if (p == NULL) {
-            return NULL;
-        }
-
-        if (*p != '=') {
-            /* a bare key is boolean true: no version */
-            if (is_v) {
-                return NULL;
-            }
-            continue;
-        }
-
-        p++;
-
-        if (*p == '"') {
-            /* another parameter's string is read past, not kept */
-            p = is_v ? lr_telemetry_sf_string(p, major, sizeof(major),
-                                              &major_len)
-                     : lr_telemetry_sf_string(p, other, sizeof(other),
-                                              &other_len);
-            if (p == NULL) {
-                return NULL;
-            }
-            has_v |= is_v;
-            continue;
-        }
-
-        /* another parameter's token, number or byte sequence: skipped;
-         * a "v" that is not a string is not Sec-CH-UA */
-        if (is_v || *p <= ' ' || *p >= 0x7f || strchr(",;\"", *p) != NULL) {
-            return NULL;
-        }
-
-        while (*p > ' ' && *p < 0x7f && strchr(",;\"", *p) == NULL) {
-            p++;
-        }
-    }
-
-    if (!has_v || brand_len + 1 + major_len > LR_TELEMETRY_BRAND_MAX) {
-        return NULL;
-    }
-
-    memcpy(b->text, brand, brand_len);
-    b->text[brand_len] = '/';
-    memcpy(b->text + brand_len + 1, major, major_len);
-    b->len = brand_len + 1 + major_len;
-    b->text[b->len] = '\0';
-
-    return p;
-}
-
-
-/* An RFC 8941 sf-string at p, unescaped into buf (at most cap bytes);
- * returns the byte after it, or NULL when malformed or longer. */
-static const char *
-lr_telemetry_sf_string(const char *p, char *buf, size_t cap, size_t *len)
-{
-    size_t         n;
-    unsigned char  c;
-
-    if (*p++ != '"') {
-        return NULL;
-    }
-
-    for (n = 0; ; n++) {
-        c = (unsigned char) *p++;
-
-        if (c == '"') {
-            break;
-        }
-
-        if (c == '\\') {
-            c = (unsigned char) *p++;
-
-            if (c != '"' && c != '\\') {
-                return NULL;
-            }
-
-        } else if (c < 0x20 || c > 0x7e) {
-            return NULL;        /* the NUL at the end too */
-        }
-
-        if (n == cap) {
-            return NULL;
-        }
-
-        buf[n] = (char) c;
-    }
-
-    *len = n;
-
-    return p;
-}
-
-
-/* key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" ) */
-static const char *
-lr_telemetry_sf_key(const char *p, int *is_v)
-{
-    const char  *start;
-
-    start = p;
-
-    if (!((*p >= 'a' && *p <= 'z') || *p == '*')) {
-        return NULL;
-    }
-
-    for (p++; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-              || (*p != '\0' && strchr("_-.*", *p) != NULL); p++)
-    {
-        /* void */
-    }
-
-    *is_v = (p - start == 1 && *start == 'v');
-
-    return p;
-}
-
-
-static const char *
-lr_telemetry_ows(const char *p)
-{
-    while (*p == ' ' || *p == '\t') {
-        p++;
-    }
-
-    return p;
-}
-
-
-/* Whether navigator.languages[0] and the first tag of Accept-Language
- * name different languages; 0 when either says none. */
+/* Whether navigator.languages[0] and the first language of
+ * Accept-Language differ; 0 when either names none. */
 static int
 lr_telemetry_lang_differs(const char *lang, const char *header)
 {
-    size_t       n, a, b;
-    const char  *p, *tag;
+    char  a[LR_LANG_CODE_SIZE], b[LR_LANG_CODE_SIZE];
 
-    a = lr_telemetry_primary(lang, strlen(lang));
-    if (a == 0) {
-        return 0;
-    }
-
-    for (p = header; *p != '\0'; ) {
-        p = lr_telemetry_ows(p);
-        tag = p;
-
-        while (*p != '\0' && strchr(",; \t", *p) == NULL) {
-            p++;
-        }
-
-        n = (size_t) (p - tag);
-
-        /* the weight and anything else up to the next element */
-        while (*p != '\0' && *p != ',') {
-            p++;
-        }
-
-        if (*p == ',') {
-            p++;
-        }
-
-        if (n == 0 || (n == 1 && *tag == '*')) {
-            continue;
-        }
-
-        b = lr_telemetry_primary(tag, n);
-
-        if (b == 0) {
-            return 0;
-        }
-
-        return a != b || !lr_telemetry_ieq(lang, tag, a);
-    }
-
-    return 0;
-}
-
-
-/* the length of the primary language subtag: "en" of "en-US" */
-static size_t
-lr_telemetry_primary(const char *tag, size_t len)
-{
-    size_t  n;
-
-    for (n = 0; n < len && tag[n] != '-' && tag[n] != '_'; n++) {
-        /* void */
-    }
-
-    return n;
-}
-
-
-static int
-lr_telemetry_ieq(const char *a, const char *b, size_t n)
-{
-    size_t  i;
-    char    ca, cb;
-
-    for (i = 0; i < n; i++) {
-        ca = a[i];
-        cb = b[i];
-
-        if (ca >= 'A' && ca <= 'Z') {
-            ca = (char) (ca - 'A' + 'a');
-        }
-
-        if (cb >= 'A' && cb <= 'Z') {
-            cb = (char) (cb - 'A' + 'a');
-        }
-
-        if (ca != cb) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return lr_lang_first(lang, a) && lr_lang_first(header, b)
+           && strcmp(a, b) != 0;
 }
 
 
@@ -1265,8 +865,7 @@ lr_telemetry_hex_cell(const char *hex)
     }
 
     for (i = 0; i < 8; i++) {
-        text[i] = (char) (hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] + 32
-                                                         : hex[i]);
+        text[i] = (char) tolower((unsigned char) hex[i]);
     }
 
     text[8] = '\0';
@@ -1328,175 +927,4 @@ lr_telemetry_languages(json_t *langs, char *out)
     }
 
     out[len] = '\0';
-}
-
-
-/* --- the summary --------------------------------------------------------- */
-
-static size_t
-lr_telemetry_strnlen(const char *s, size_t max)
-{
-    const char  *end;
-
-    end = memchr(s, '\0', max);
-
-    return end ? (size_t) (end - s) : max;
-}
-
-
-static unsigned char *
-lr_telemetry_put32(unsigned char *p, uint32_t v)
-{
-    unsigned  i;
-
-    for (i = 0; i < 4; i++) {
-        *p++ = (unsigned char) (v >> (8 * i));
-    }
-
-    return p;
-}
-
-
-static unsigned char *
-lr_telemetry_put64(unsigned char *p, uint64_t v)
-{
-    p = lr_telemetry_put32(p, (uint32_t) v);
-
-    return lr_telemetry_put32(p, (uint32_t) (v >> 32));
-}
-
-
-static unsigned char *
-lr_telemetry_put_str(unsigned char *p, const char *s, size_t n)
-{
-    *p++ = (unsigned char) n;
-    memcpy(p, s, n);
-
-    return p + n;
-}
-
-
-static uint32_t
-lr_telemetry_get32(const unsigned char *p)
-{
-    return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-           | (uint32_t) p[3] << 24;
-}
-
-
-static uint64_t
-lr_telemetry_get64(const unsigned char *p)
-{
-    return (uint64_t) lr_telemetry_get32(p)
-           | (uint64_t) lr_telemetry_get32(p + 4) << 32;
-}
-
-
-/* Everything is checked: a summary comes back from Redis, which anyone
- * who reaches it can write. */
-static int
-lr_telemetry_unpack(const unsigned char *buf, size_t len, lr_telemetry *out)
-{
-    const unsigned char  *p, *end;
-
-    if (buf == NULL || len < LR_TELEMETRY_FIXED + 2
-        || len > LR_TELEMETRY_SUMMARY_MAX || buf[0] != LR_TELEMETRY_VERSION)
-    {
-        return -1;
-    }
-
-    if ((buf[1] & ~LR_TELEMETRY_AUTO_ALL) != 0
-        || (buf[2] & ~LR_TELEMETRY_SCRIPTED_ALL) != 0
-        || (buf[3] & ~LR_TELEMETRY_MISMATCH_ALL) != 0
-        || buf[4] > 1)
-    {
-        return -1;
-    }
-
-    out->automation = buf[1];
-    out->scripted = buf[2];
-    out->mismatch = buf[3];
-    out->paste_password = buf[4];
-    out->device_attrs = lr_telemetry_get32(buf + 5);
-    out->ua_hash = lr_telemetry_get64(buf + 9);
-    out->keys = lr_telemetry_get32(buf + 17);
-    out->moves = lr_telemetry_get32(buf + 21);
-    out->submit_ms = lr_telemetry_get32(buf + 25);
-
-    p = buf + LR_TELEMETRY_FIXED;
-    end = buf + len;
-
-    p = lr_telemetry_get_str(p, end, out->timezone, LR_TELEMETRY_TZ_MAX,
-                             LR_TELEMETRY_TZ_CHARS);
-    if (p == NULL) {
-        return -1;
-    }
-
-    p = lr_telemetry_get_str(p, end, out->languages, LR_TELEMETRY_LANGS_MAX,
-                             LR_TELEMETRY_LANGS_CHARS);
-    if (p == NULL || p != end || !lr_telemetry_langs_ok(out->languages)) {
-        return -1;
-    }
-
-    return 0;
-}
-
-
-/* A length byte and that many bytes, each one of chars, into out (max
- * bytes and a NUL); the byte after it, or NULL. */
-static const unsigned char *
-lr_telemetry_get_str(const unsigned char *p, const unsigned char *end,
-    char *out, size_t max, const char *chars)
-{
-    size_t  n, i;
-
-    if (p >= end) {
-        return NULL;
-    }
-
-    n = *p++;
-
-    if (n > max || n > (size_t) (end - p)) {
-        return NULL;
-    }
-
-    for (i = 0; i < n; i++) {
-        if (p[i] == '\0' || strchr(chars, p[i]) == NULL) {
-            return NULL;
-        }
-
-        out[i] = (char) p[i];
-    }
-
-    out[n] = '\0';
-
-    return p + n;
-}
-
-
-/* no empty tag: "", "en,fr", never ",en" or "en,,fr" or "en," */
-static int
-lr_telemetry_langs_ok(const char *s)
-{
-    size_t  n;
-
-    if (*s == '\0') {
-        return 1;
-    }
-
-    for ( ;; ) {
-        n = strspn(s, LR_TELEMETRY_TAG_CHARS);
-
-        if (n == 0) {
-            return 0;
-        }
-
-        s += n;
-
-        if (*s == '\0') {
-            return 1;
-        }
-
-        s++;                    /* the ',' */
-    }
 }

@@ -4,8 +4,9 @@
 /*
  * The collector's telemetry (js-collector/TELEMETRY.md gives the JSON):
  * parsed and validated once at the collect endpoint, boiled down to the
- * summary below, which is all that is kept (in Redis, a short while) and
- * all that the login's scoring sees. Nothing typed is ever in it.
+ * summary below, which is all that is kept (in Redis, a short while, as
+ * lr_telemetry_codec.h writes it) and all that the login's scoring sees.
+ * Nothing typed is ever in it.
  */
 
 #include <stddef.h>
@@ -14,7 +15,12 @@
 #define LR_TELEMETRY_BODY_MAX   8192    /* bytes of JSON accepted */
 #define LR_TELEMETRY_TZ_MAX     64      /* characters of an IANA name */
 #define LR_TELEMETRY_LANGS_MAX  64      /* "en-US,en,fr", joined by ',' */
-#define LR_TELEMETRY_SUMMARY_MAX 256    /* bytes of an encoded summary */
+
+/* the characters of a timezone and of a language tag that are kept */
+#define LR_TELEMETRY_TZ_CHARS                                                 \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/-"
+#define LR_TELEMETRY_TAG_CHARS                                                \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
 
 /* automation markers (lr_telemetry.automation) */
 #define LR_AUTO_WEBDRIVER       0x01u   /* navigator.webdriver */
@@ -23,6 +29,7 @@
 #define LR_AUTO_ZERO_OUTER      0x08u   /* outer window 0 x 0 */
 #define LR_AUTO_GLOBALS         0x10u   /* a known automation global */
 #define LR_AUTO_PATCHED         0x20u   /* a native getter was replaced */
+#define LR_AUTO_ALL             0x3fu
 
 /* why the operation of the form looks scripted (lr_telemetry.scripted) */
 #define LR_SCRIPTED_NO_KEYS     0x01u   /* text arrived without key events
@@ -40,6 +47,7 @@
                                            hints vs User-Agent, Sec-CH-UA */
 #define LR_MISMATCH_LANG        0x02u   /* navigator.languages[0] vs the
                                            first Accept-Language */
+#define LR_MISMATCH_ALL         0x03u
 
 /* the request headers of the collect POST, NULL when absent */
 typedef struct {
@@ -81,17 +89,5 @@ int lr_telemetry_parse(const char *json, size_t len,
 /* The hash of a User-Agent header that binds a token to its browser (the
  * collect request's and the login's must be equal); 0 for NULL. */
 uint64_t lr_telemetry_ua_hash(const char *user_agent);
-
-/*
- * The compact summary kept in Redis: a version byte, then the fields in
- * a fixed little-endian layout. encode returns the length written (at
- * most LR_TELEMETRY_SUMMARY_MAX), or 0 when cap is too small; decode
- * returns 0, or -1 for anything that is not a summary of this version
- * (out zeroed).
- */
-size_t lr_telemetry_encode(const lr_telemetry *t, unsigned char *buf,
-    size_t cap);
-int lr_telemetry_decode(const unsigned char *buf, size_t len,
-    lr_telemetry *out);
 
 #endif

@@ -205,6 +205,67 @@ test_lang_table(void **state)
 }
 
 
+typedef struct {
+    const char  *languages;
+    const char  *want;          /* "": none */
+} first_case;
+
+
+static const first_case  first_cases[] = {
+    { "de-CH,de;q=0.9,en;q=0.8",    "de" },
+    { "DE-at",                      "de" },
+    { "de_CH",                      "de" },
+    { "zh-Hant-TW",                 "zh" },
+    { "deu",                        "deu" },
+    { "  fr-CH ; q=0.5 , de",       "fr" },
+    /* first listed, whatever the weights */
+    { "en;q=0.1, de;q=0.9",         "en" },
+    /* deprecated codes are their successors */
+    { "iw-IL",                      "he" },
+    { "NO",                         "nb" },
+    /* what lr_lang_fits_country() skips */
+    { "*, fr",                      "fr" },
+    { "fr;q=0, de",                 "de" },
+    { "fr;q=0.000, de",             "de" },
+    { "fr;q=x, de",                 "de" },
+    { "fr;q=1.5, de",               "de" },
+    { "fr;x, de",                   "de" },
+    { "d, x-klingon, i-klingon, 1de, de!, -CH, ,, ja", "ja" },
+    /* none */
+    { "",                           "" },
+    { "*",                          "" },
+    { " , ;q=1",                    "" },
+    { "d",                          "" },
+    { "fr;q=0",                     "" },
+    { NULL,                         "" },
+};
+
+
+static void
+test_lang_first(void **state)
+{
+    char    code[LR_LANG_CODE_SIZE];
+    size_t  i;
+    int     got;
+
+    (void) state;
+
+    for (i = 0; i < LR_NELEMS(first_cases); i++) {
+        memset(code, 'x', sizeof(code));
+        got = lr_lang_first(first_cases[i].languages, code);
+
+        if (got != (first_cases[i].want[0] != '\0')
+            || strcmp(code, first_cases[i].want) != 0)
+        {
+            fail_msg("languages \"%s\": got %d \"%.4s\", want \"%s\"",
+                     first_cases[i].languages ? first_cases[i].languages
+                                              : "(null)",
+                     got, code, first_cases[i].want);
+        }
+    }
+}
+
+
 static void
 test_table_sizes(void **state)
 {
@@ -237,7 +298,7 @@ test_prefixes(void **state)
         "Europe/Zurich",
     };
     size_t   i, n, len;
-    char    *buf;
+    char    *buf, code[LR_LANG_CODE_SIZE];
     int      got;
 
     (void) state;
@@ -251,6 +312,8 @@ test_prefixes(void **state)
             buf[n] = '\0';
             got = lr_lang_fits_country(buf, "CH");
             assert_true(got >= -1 && got <= 1);
+            got = lr_lang_first(buf, code);
+            assert_true(got == 0 || strlen(code) >= 2);
             free(buf);
         }
     }
@@ -351,6 +414,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_tz_table),
         cmocka_unit_test(test_lang_table),
+        cmocka_unit_test(test_lang_first),
         cmocka_unit_test(test_table_sizes),
         cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_big_and_garbage),

@@ -1,5 +1,6 @@
 #include "lr_test.h"
 #include "lr_telemetry.h"
+#include "lr_telemetry_codec.h"
 #include "lr_devattr.h"
 
 
@@ -996,14 +997,20 @@ static const accept_language_row  accept_language_rows[] = {
     { "en;q=0.1, de;q=0.9", LR_MISMATCH_LANG },
     { "*, fr", LR_MISMATCH_LANG },
     { "deu", LR_MISMATCH_LANG },
-    { "d", LR_MISMATCH_LANG },
     { "dee-CH", LR_MISMATCH_LANG },
 
-    /* no tag: nothing to compare */
+    /* what lr_lang_fits_country() skips is no first language */
+    { "d, fr", LR_MISMATCH_LANG },
+    { "-CH, fr", LR_MISMATCH_LANG },
+    { "fr;q=0, de", 0 },
+    { "fr;q=x, de", 0 },
+
+    /* no language: nothing to compare */
     { "", 0 },
     { "*", 0 },
     { " , ;q=1", 0 },
     { "-CH", 0 },
+    { "d", 0 },
 };
 
 
@@ -1032,6 +1039,10 @@ test_accept_language(void **state)
                               "en-us"), 0);
     assert_int_equal(mismatch("{'v':1,'langs':['en','de']}", NULL, NULL,
                               "de"), LR_MISMATCH_LANG);
+
+    /* a deprecated code is its successor's language (lr_locale.h) */
+    assert_int_equal(mismatch("{'v':1,'langs':['he-IL']}", NULL, NULL,
+                              "iw-IL,iw;q=0.9"), 0);
 
     /* nothing to compare */
     assert_int_equal(mismatch("{'v':1,'langs':[]}", NULL, NULL, "fr"), 0);
