@@ -421,6 +421,7 @@ ngx_http_login_risk_apply_telemetry(ngx_http_request_t *r,
     l->paste_password = t->paste_password;
     l->ua_mismatch = (t->mismatch & LR_MISMATCH_UA) != 0;
     l->lang_mismatch = (t->mismatch & LR_MISMATCH_LANG) != 0;
+    l->bad_device_cookie |= (t->mismatch & LR_MISMATCH_DEVICE_COOKIE) != 0;
     l->device_attrs = t->device_attrs;
     l->timezone = t->timezone[0] ? t->timezone : NULL;
     l->languages = t->languages[0] ? t->languages : NULL;
@@ -569,6 +570,12 @@ ngx_http_login_risk_collect_store(ngx_http_request_t *r,
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the fresh cookie set now will come with the login: the bad one it
+     * replaces must still count there */
+    if (bad) {
+        t.mismatch |= LR_MISMATCH_DEVICE_COOKIE;
     }
 
     p = ngx_pnalloc(r->pool, LR_TOKEN_MAX);

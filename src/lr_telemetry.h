@@ -47,7 +47,10 @@
                                            hints vs User-Agent, Sec-CH-UA */
 #define LR_MISMATCH_LANG        0x02u   /* navigator.languages[0] vs the
                                            first Accept-Language */
-#define LR_MISMATCH_ALL         0x03u
+#define LR_MISMATCH_DEVICE_COOKIE 0x04u /* the collect request's device
+                                           cookie was not ours (set by the
+                                           collect endpoint, not the JSON) */
+#define LR_MISMATCH_ALL         0x07u
 
 /* the request headers of the collect POST, NULL when absent */
 typedef struct {

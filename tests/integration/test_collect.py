@@ -257,11 +257,24 @@ def test_device_cookie_kept_tampered_and_new(cn, upstream):
     fresh = cookies(msg)["lr_dev"][0]
     assert fresh != forged and fresh.split(".")[0] != did
 
+    # tampered before the page loaded: the collect endpoint replaces it,
+    # and the login it serves still gets the reason
+    _, msg, body = collect(cn, cookie="lr_dev=" + forged)
+    fresh = cookies(msg)["lr_dev"][0]
+    login(cn, "carol", json.loads(body)["token"], fresh)
+    upstream.next()
+    a = alert(cn, 3)
+    assert "bad_device_cookie" in a["reasons"], a
+    _, _, body = collect(cn, cookie="lr_dev=" + fresh)
+    login(cn, "carol", json.loads(body)["token"], fresh)
+    upstream.next()
+    assert "bad_device_cookie" not in alert(cn, 4)["reasons"]
+
     # none: a fresh cookie, no reason against it
     _, msg, _ = login(cn, "carol")
     upstream.next()
     assert "lr_dev" in cookies(msg)
-    assert "bad_device_cookie" not in alert(cn, 3)["reasons"]
+    assert "bad_device_cookie" not in alert(cn, 5)["reasons"]
 
 
 def test_the_device_is_learnt_and_a_copied_cookie_is_seen(cn, upstream):

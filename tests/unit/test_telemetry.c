@@ -1402,7 +1402,7 @@ test_decode_rejects(void **state)
     CORRUPT(1, 0x40);
     CORRUPT(1, 0x80);
     CORRUPT(2, 0x20);
-    CORRUPT(3, 0x04);
+    CORRUPT(3, 0x08);
     CORRUPT(4, 2);
 
     /* length bytes: past the buffer, past the maximum, shorter */
