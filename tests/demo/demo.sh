@@ -118,14 +118,18 @@ info() {
 
   nginx-login-risk demo is running (nginx with 2 workers, Redis, demo bank)
 
-  Open      http://127.0.0.1:$port/login
+  Open      http://127.0.0.1:$port/login   (in a browser, the page runs the
+            collector: device, typing and pointer telemetry join the login)
   Accounts  alice / correct horse      bob / hunter2-bank
             yamada / sakura-2026       carol@example.com / carol-pass
             (any other password fails: 200 with an error page)
 
   Try this (the demo trusts X-Forwarded-For: curl logs in from anywhere)
-    1. alice logs in from Tokyo a few times: allowed (302), and learnt
+    1. alice logs in from Tokyo a few times: allowed (302), and learnt;
+       curl keeps the device cookie as her browser would (no collector
+       runs in curl: each login shows no_telemetry, 10 points)
        for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{http_code} ' \\
+         -b $dir/alice.cookies -c $dir/alice.cookies \\
          -d 'username=alice&password=correct horse' \\
          -H 'X-Forwarded-For: 192.0.2.10' http://127.0.0.1:$port/login; done
     2. then from São Paulo on an iPhone: challenged, the bank asks for a
