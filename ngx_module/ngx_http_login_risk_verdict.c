@@ -239,6 +239,9 @@ ngx_http_login_risk_read_done(ngx_http_login_risk_call_t *call)
         if (ngx_http_login_risk_send_reads(r, ctx, 0) == NGX_OK) {
             return;
         }
+
+        /* not sent again: the state was never read */
+        ctx->unavailable = 1;
     }
 
     if (ctx->noscript) {
