@@ -255,8 +255,10 @@ void ngx_http_login_risk_metrics_reply(ngx_http_login_risk_ctx_t *ctx,
 void ngx_http_login_risk_metrics_write(redisReply *reply);
 void ngx_http_login_risk_metrics_redis_down(void);
 void ngx_http_login_risk_metrics_collect(ngx_uint_t status);
-/* for the lists: the entries in force and when they were last refreshed
- * (ngx_current_msec), after every load or refresh */
+/* for the lists, in a worker: the entries of its compiled copy (every kind
+ * and side) and ngx_current_msec of its last good load or check against
+ * Redis (unchanged version included), after each; served as
+ * login_risk_list_entries and login_risk_list_refresh_age_seconds */
 void ngx_http_login_risk_metrics_lists(ngx_uint_t entries,
     ngx_msec_t refreshed_at);
 
