@@ -745,6 +745,8 @@ ngx_http_login_risk_collect_answer(ngx_http_request_t *r,
 
     lmcf = ngx_http_get_module_main_conf(r, ngx_http_login_risk_module);
 
+    ngx_http_login_risk_metrics_collect(status);
+
     if (error) {
         len = sizeof("{\"error\":\"\"}\n") - 1
               + error->len + ngx_escape_json(NULL, error->data, error->len);

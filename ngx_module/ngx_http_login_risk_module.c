@@ -235,6 +235,13 @@ static ngx_command_t  ngx_http_login_risk_commands[] = {
       offsetof(ngx_http_login_risk_loc_conf_t, expect_telemetry),
       NULL },
 
+    { ngx_string("login_risk_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_login_risk_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("login_risk_success"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_login_risk_success,
@@ -1218,6 +1225,10 @@ ngx_http_login_risk_postconfiguration(ngx_conf_t *cf)
     }
 
     *h = ngx_http_login_risk_log_handler;
+
+    if (ngx_http_login_risk_metrics_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (lmcf->prefix.data == NULL) {
         ngx_str_set(&lmcf->prefix, "lr:");

@@ -27,6 +27,7 @@
 
 typedef struct ngx_http_login_risk_redis_s  ngx_http_login_risk_redis_t;
 typedef struct ngx_http_login_risk_call_s   ngx_http_login_risk_call_t;
+typedef struct ngx_http_login_risk_metrics_s  ngx_http_login_risk_metrics_t;
 
 typedef void (*ngx_http_login_risk_reply_pt)(ngx_http_login_risk_call_t *call,
     ngx_uint_t index, redisReply *reply);
@@ -100,6 +101,8 @@ typedef struct {
     lr_config                  engine;          /* defaults, for what no
                                                    location decides */
     unsigned                   used:1;          /* "login_risk on" somewhere */
+    ngx_http_login_risk_metrics_t     *metrics; /* the counters' zone, NULL:
+                                                   none */
 } ngx_http_login_risk_main_conf_t;
 
 
@@ -151,6 +154,12 @@ typedef struct {
 /* the reply slot of the telemetry's GETDEL among a login's reads */
 #define NGX_HTTP_LOGIN_RISK_PART_TELEMETRY      0xff
 
+/* what became of a login's read from Redis, for the metrics */
+#define NGX_HTTP_LOGIN_RISK_READ_SENT           0
+#define NGX_HTTP_LOGIN_RISK_READ_DONE           1
+#define NGX_HTTP_LOGIN_RISK_READ_TIMEOUT        2
+#define NGX_HTTP_LOGIN_RISK_READ_UNSENT         3
+
 
 typedef struct {
     lr_login                   login;
@@ -183,6 +192,7 @@ typedef struct {
                                                        removal */
     char                       token_id[LR_TOKEN_ID + 1];   /* "": none */
     lr_telemetry              *telemetry;       /* taken from Redis */
+    uint64_t                   read_start;      /* microseconds (metrics) */
 
     unsigned                   json:1;          /* else form-urlencoded */
     unsigned                   scored:1;        /* verdict reached */
@@ -193,6 +203,8 @@ typedef struct {
     unsigned                   inspected:1;     /* login is filled in */
     unsigned                   done:1;          /* body read and judged */
     unsigned                   cookie_sent:1;
+    unsigned                   read_error:3;    /* why the read brought no
+                                                   state (metrics) */
 } ngx_http_login_risk_ctx_t;
 
 
@@ -233,6 +245,23 @@ void ngx_http_login_risk_apply_telemetry(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx);
 ngx_int_t ngx_http_login_risk_read_body(ngx_http_request_t *r, size_t limit,
     ngx_str_t *body);
+
+char *ngx_http_login_risk_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_login_risk_metrics_init(ngx_conf_t *cf);
+void ngx_http_login_risk_metrics_read(ngx_http_login_risk_ctx_t *ctx,
+    ngx_uint_t event);
+void ngx_http_login_risk_metrics_reply(ngx_http_login_risk_ctx_t *ctx,
+    redisReply *reply);
+void ngx_http_login_risk_metrics_write(redisReply *reply);
+void ngx_http_login_risk_metrics_redis_down(void);
+void ngx_http_login_risk_metrics_collect(ngx_uint_t status);
+/* for the lists, in a worker: the entries of its compiled copy (every kind
+ * and side) and ngx_current_msec of its last good load or check against
+ * Redis (unchanged version included), after each; served as
+ * login_risk_list_entries and login_risk_list_refresh_age_seconds */
+void ngx_http_login_risk_metrics_lists(ngx_uint_t entries,
+    ngx_msec_t refreshed_at);
 
 ngx_http_login_risk_redis_t *ngx_http_login_risk_redis_start(
     ngx_cycle_t *cycle, ngx_http_login_risk_redis_conf_t *conf);

@@ -369,6 +369,8 @@ static void
 ngx_http_login_risk_redis_down(ngx_http_login_risk_redis_t *rd,
     const char *why)
 {
+    ngx_http_login_risk_metrics_redis_down();
+
     rd->state = NGX_HTTP_LOGIN_RISK_REDIS_DOWN;
 
     if (!rd->reported_down) {
@@ -497,6 +499,8 @@ void
 ngx_http_login_risk_redis_write_failed(ngx_http_login_risk_redis_t *rd,
     redisReply *reply, const char *what)
 {
+    ngx_http_login_risk_metrics_write(reply);
+
     if (reply == NULL || reply->type != REDIS_REPLY_ERROR) {
         return;
     }

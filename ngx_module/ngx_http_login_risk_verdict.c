@@ -51,9 +51,12 @@ ngx_http_login_risk_lookup(ngx_http_request_t *r,
     }
 
     if (ngx_http_login_risk_send_reads(r, ctx, 1) != NGX_OK) {
+        ngx_http_login_risk_metrics_read(ctx, NGX_HTTP_LOGIN_RISK_READ_UNSENT);
         ngx_http_login_risk_unavailable(r, ctx, "not connected");
         return NGX_OK;
     }
+
+    ngx_http_login_risk_metrics_read(ctx, NGX_HTTP_LOGIN_RISK_READ_SENT);
 
     ctx->timer.handler = ngx_http_login_risk_timeout;
     ctx->timer.data = r;
@@ -154,6 +157,8 @@ ngx_http_login_risk_read_reply(ngx_http_login_risk_call_t *call,
     r = call->data;
     ctx = ngx_http_get_module_ctx(r, ngx_http_login_risk_module);
 
+    ngx_http_login_risk_metrics_reply(ctx, reply);
+
     if (reply == NULL) {
         ctx->unavailable = 1;
         return;
@@ -252,6 +257,8 @@ ngx_http_login_risk_read_done(ngx_http_login_risk_call_t *call)
         ngx_del_timer(&ctx->timer);
     }
 
+    ngx_http_login_risk_metrics_read(ctx, NGX_HTTP_LOGIN_RISK_READ_DONE);
+
     if (ctx->unavailable) {
         ngx_http_login_risk_unavailable(r, ctx, "error");
 
@@ -276,6 +283,8 @@ ngx_http_login_risk_timeout(ngx_event_t *ev)
 
     /* the replies may still come: they find nobody */
     ngx_http_login_risk_forget(ctx);
+
+    ngx_http_login_risk_metrics_read(ctx, NGX_HTTP_LOGIN_RISK_READ_TIMEOUT);
 
     ngx_http_login_risk_unavailable(r, ctx, "timed out");
     ngx_http_login_risk_redis_check(lmcf->rd);

@@ -45,8 +45,24 @@ def test_directives_and_variables_are_documented_and_real():
     mentioned = set(re.findall(r"\blogin_risk[a-z_]*\b", readme))
     for path in glob.glob(os.path.join(ROOT, "conf-examples", "*.conf")):
         mentioned |= set(re.findall(r"\blogin_risk[a-z_]*\b", read(path)))
-    unknown = mentioned - directives - variables
+    unknown = mentioned - directives - variables - metric_names(src)
     assert unknown == set(), "documented but not in the code: %s" % unknown
+
+
+def metric_names(src):
+    """The metric families the module serves, with a histogram's series."""
+    families = table(src, "ngx_http_login_risk_metric_families")
+    histograms = set(re.findall(r'ngx_string\("([a-z_]+)"\), "histogram"', src))
+    return families | {h + s for h in histograms for s in ("_bucket", "_sum", "_count")}
+
+
+def test_metrics_are_documented_and_real():
+    src = code()
+    families = table(src, "ngx_http_login_risk_metric_families")
+    assert {"login_risk_logins_total", "login_risk_fail_open_total"} <= families
+    section = read("README.md").split("\n## Metrics\n", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(login_risk_[a-z_]+)` \|", section, re.M))
+    assert documented == families, (families - documented, documented - families)
 
 
 def test_headers_are_documented_and_real():
