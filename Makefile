@@ -28,7 +28,7 @@ TOOL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O2 -Isrc
 
 APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
     libssl-dev libjansson-dev redis-server libcmocka-dev python3 python3-pytest \
-    python3-redis libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl openssl \
+    python3-redis python3-h2 libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl openssl \
     chromium xvfb
 # Node.js builds and tests the collector: Debian's when the machine has none
 NODE_PACKAGES := $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
