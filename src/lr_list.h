@@ -35,7 +35,8 @@
  *                          "time":MS} (expires 0: never)
  *   P{lists}:x:KIND:SIDE  sorted set: the entries that expire, by expiry
  *                         (MS), so that a change removes the lapsed ones
- *   P{lists}:v            version, INCR on every change
+ *   P{lists}:v            version: the time of the first change (ms), then
+ *                         INCR on every change
  *   P{lists}:audit        stream of changes (capped): actor, time, op,
  *                         kind, side, entry, before, after
  * SIDE is "allow" or "block" ("list" for anonymizer).

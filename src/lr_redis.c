@@ -36,7 +36,10 @@ static const char  lr_script_profile[] =
  * its expiry (ms, 0: never), now (ms), actor, kind, side, the stream's
  * length. One change, whole or not at all: the entry, the entries of the
  * list that lapsed, the version, the audit. Deleting what is not there
- * changes nothing. Returns {1, before, audit id, version} or {0, ""}. */
+ * changes nothing. The version starts at the time of the first change
+ * (ms), so that it never comes back to a number the front ends have seen
+ * after Redis lost its data. Returns {1, before, audit id, version} or
+ * {0, ""}. */
 static const char  lr_script_list_change[] =
     "local before = redis.call('HGET', KEYS[1], ARGV[2]) or ''\n"
     "if ARGV[1] == 'del' and before == '' then return {0, ''} end\n"
@@ -58,7 +61,13 @@ static const char  lr_script_list_change[] =
     "  redis.call('HDEL', KEYS[1], ARGV[2])\n"
     "  redis.call('ZREM', KEYS[2], ARGV[2])\n"
     "end\n"
-    "local v = redis.call('INCR', KEYS[3])\n"
+    "local v\n"
+    "if redis.call('EXISTS', KEYS[3]) == 0 then\n"
+    "  v = tonumber(ARGV[5])\n"
+    "  redis.call('SET', KEYS[3], ARGV[5])\n"
+    "else\n"
+    "  v = redis.call('INCR', KEYS[3])\n"
+    "end\n"
     "local id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], '*',\n"
     "  'actor', ARGV[6], 'time', ARGV[5], 'op', ARGV[1], 'kind', ARGV[7],\n"
     "  'side', ARGV[8], 'entry', ARGV[2], 'before', before,\n"
