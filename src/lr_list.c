@@ -1,4 +1,5 @@
 #include "lr_list.h"
+#include "lr_devcookie.h"
 #include "lr_features.h"
 #include "lr_login_json.h"
 #include "lr_userid.h"
@@ -7,7 +8,9 @@
 #include <string.h>
 
 
-#define LR_LIST_SEED  0x6c697374ull     /* "list" */
+#define LR_LIST_SEED      0x6c697374ull     /* "list" */
+#define LR_LIST_SEED_ASN  0x6c697361ull
+#define LR_LIST_SEED_ANON 0x6c697376ull
 
 
 static const char  *lr_list_kinds[LR_LK_COUNT] = {
@@ -276,8 +279,18 @@ lr_list_canon(lr_list_kind kind, const char *in, size_t len, char *out,
 
 
 uint64_t
-lr_list_hash(const char *canon, size_t len)
+lr_list_hash(lr_list_kind kind, const char *canon, size_t len)
 {
+    uint32_t  asn;
+
+    /* "64496" and "AS64496", as lr_list_canon writes them */
+    if ((kind == LR_LK_ASN || kind == LR_LK_ANONYMIZER)
+        && lr_list_asn(canon, len, &asn) == 1)
+    {
+        return lr_hash_u64(kind == LR_LK_ASN ? LR_LIST_SEED_ASN
+                                             : LR_LIST_SEED_ANON, asn);
+    }
+
     return lr_hash(LR_LIST_SEED, canon, len);
 }
 
@@ -285,35 +298,35 @@ lr_list_hash(const char *canon, size_t len)
 void
 lr_list_login_keys(const lr_login *login, uint64_t key[LR_LK_COUNT])
 {
-    int          n;
-    char         text[40];
     size_t       len;
-    const char  *why;
+    const char  *d, *why;
+    char         text[LR_DEVCOOKIE_ID + 1];
 
     memset(key, 0, LR_LK_COUNT * sizeof(uint64_t));
 
     if (login->user && login->user[0]) {
-        key[LR_LK_USER] = lr_list_hash(login->user, strlen(login->user));
+        key[LR_LK_USER] = lr_hash(LR_LIST_SEED, login->user,
+                                  strlen(login->user));
     }
 
-    if (login->device_id
-        && lr_list_canon(LR_LK_DEVICE, login->device_id,
-                         strlen(login->device_id), text, sizeof(text), &len,
-                         &why)
-           == 0)
+    d = login->device_id;
+
+    if (d && lr_list_canon(LR_LK_DEVICE, d, strlen(d), text, sizeof(text),
+                           &len, &why)
+             == 0)
     {
-        key[LR_LK_DEVICE] = lr_list_hash(text, len);
+        key[LR_LK_DEVICE] = lr_hash(LR_LIST_SEED, text, len);
     }
 
     if (login->geo.country[0]) {
-        key[LR_LK_COUNTRY] = lr_list_hash(login->geo.country,
-                                          strlen(login->geo.country));
+        key[LR_LK_COUNTRY] = lr_hash(LR_LIST_SEED, login->geo.country,
+                                     strlen(login->geo.country));
     }
 
     if (login->geo.asn) {
-        n = snprintf(text, sizeof(text), "AS%u", (unsigned) login->geo.asn);
-        key[LR_LK_ANONYMIZER] = lr_list_hash(text, (size_t) n);
-        key[LR_LK_ASN] = lr_list_hash(text + 2, (size_t) n - 2);
+        key[LR_LK_ASN] = lr_hash_u64(LR_LIST_SEED_ASN, login->geo.asn);
+        key[LR_LK_ANONYMIZER] = lr_hash_u64(LR_LIST_SEED_ANON,
+                                            login->geo.asn);
     }
 }
 

@@ -88,8 +88,9 @@ unsigned lr_list_kind_bit(lr_list_kind kind);
 int lr_list_canon(lr_list_kind kind, const char *in, size_t len, char *out,
     size_t cap, size_t *out_len, const char **why);
 
-/* The hash a canonical entry is matched by (never 0). */
-uint64_t lr_list_hash(const char *canon, size_t len);
+/* The hash a canonical entry of a kind is matched by (never 0): an AS
+ * number's is its number's, so that a login's costs no formatting. */
+uint64_t lr_list_hash(lr_list_kind kind, const char *canon, size_t len);
 
 /* The hashes of a login's values that lists match, by kind: user, device,
  * country, asn and the anonymizer kind's ASN; 0 where the login has none

@@ -44,12 +44,24 @@ lr_listset_init(lr_listset *s, void *mem, size_t n, int expiring)
 }
 
 
-/* The first slot of h: its high bits scaled to the capacity (a multiply,
- * not a division; the capacity need not be a power of two). */
+/* The first slot of h: mixed (the hashes of similar texts, "user1",
+ * "user2", share many bits), then its high bits scaled to the capacity (a
+ * multiply, not a division: the capacity need not be a power of two). */
 static size_t
 lr_listset_slot(const lr_listset *s, uint64_t h)
 {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+
     return (size_t) (((h >> 32) * (uint64_t) s->cap) >> 32);
+}
+
+
+static size_t
+lr_listset_next(const lr_listset *s, size_t i)
+{
+    return (i + 1 == s->cap) ? 0 : i + 1;
 }
 
 
@@ -64,7 +76,9 @@ lr_listset_add(lr_listset *s, uint64_t h, uint32_t expires)
         return -1;
     }
 
-    for (i = lr_listset_slot(s, h); s->hash[i] != 0; i = (i + 1) % s->cap) {
+    for (i = lr_listset_slot(s, h); s->hash[i] != 0;
+         i = lr_listset_next(s, i))
+    {
         if (s->hash[i] == h) {
             if (s->expires && expires > s->expires[i]) {
                 s->expires[i] = expires;
@@ -100,7 +114,9 @@ lr_listset_has(const lr_listset *s, uint64_t h, uint32_t now)
         return 0;
     }
 
-    for (i = lr_listset_slot(s, h); s->hash[i] != 0; i = (i + 1) % s->cap) {
+    for (i = lr_listset_slot(s, h); s->hash[i] != 0;
+         i = lr_listset_next(s, i))
+    {
         if (s->hash[i] == h) {
             return s->expires == NULL || now < s->expires[i];
         }

@@ -267,24 +267,24 @@ test_login_keys(void **state)
     /* each key is the hash of the entry as a list file writes it */
     assert_int_equal(lr_list_canon(LR_LK_USER, "ALICE", 5, canon,
                                    sizeof(canon), &len, &why), 0);
-    assert_true(key[LR_LK_USER] == lr_list_hash(canon, len));
+    assert_true(key[LR_LK_USER] == lr_list_hash(LR_LK_USER, canon, len));
 
     assert_int_equal(lr_list_canon(LR_LK_DEVICE,
                                    "0123456789ABCDEF0123456789ABCDEF", 32,
                                    canon, sizeof(canon), &len, &why), 0);
-    assert_true(key[LR_LK_DEVICE] == lr_list_hash(canon, len));
+    assert_true(key[LR_LK_DEVICE] == lr_list_hash(LR_LK_DEVICE, canon, len));
 
     assert_int_equal(lr_list_canon(LR_LK_COUNTRY, "jp", 2, canon,
                                    sizeof(canon), &len, &why), 0);
-    assert_true(key[LR_LK_COUNTRY] == lr_list_hash(canon, len));
+    assert_true(key[LR_LK_COUNTRY] == lr_list_hash(LR_LK_COUNTRY, canon, len));
 
     assert_int_equal(lr_list_canon(LR_LK_ASN, "AS64496", 7, canon,
                                    sizeof(canon), &len, &why), 0);
-    assert_true(key[LR_LK_ASN] == lr_list_hash(canon, len));
+    assert_true(key[LR_LK_ASN] == lr_list_hash(LR_LK_ASN, canon, len));
 
     assert_int_equal(lr_list_canon(LR_LK_ANONYMIZER, "64496", 5, canon,
                                    sizeof(canon), &len, &why), 0);
-    assert_true(key[LR_LK_ANONYMIZER] == lr_list_hash(canon, len));
+    assert_true(key[LR_LK_ANONYMIZER] == lr_list_hash(LR_LK_ANONYMIZER, canon, len));
 
     /* the asn and the anonymizer's ASN are told apart */
     assert_true(key[LR_LK_ASN] != key[LR_LK_ANONYMIZER]);
