@@ -1,8 +1,8 @@
 
 /*
- * nginx-login-risk: the admin API's request, shared by its two files
- * (lists and the audit in ngx_http_login_risk_admin.c, users and the dry
- * run in ngx_http_login_risk_admin_users.c).
+ * nginx-login-risk: the admin API's request, shared by its files: the
+ * handler, answers, calls and audit (ngx_http_login_risk_admin.c), the
+ * lists (_admin_lists.c), users and the dry run (_admin_users.c).
  */
 
 
@@ -24,6 +24,8 @@
 #define NGX_HTTP_LOGIN_RISK_ADMIN_BODY_MAX  16384
 /* an admin call waits at least this long for Redis (ms) */
 #define NGX_HTTP_LOGIN_RISK_ADMIN_TIMEOUT   1000
+/* room for a query argument other than an address */
+#define NGX_HTTP_LOGIN_RISK_ARG_MAX         128
 
 
 typedef enum {
@@ -123,6 +125,13 @@ ngx_int_t ngx_http_login_risk_admin_unaudited(ngx_http_login_risk_admin_t *a);
 void ngx_http_login_risk_admin_log(ngx_http_login_risk_admin_t *a);
 ngx_int_t ngx_http_login_risk_admin_arg(ngx_http_request_t *r, char *name,
     u_char *buf, size_t cap, ngx_str_t *value);
+ngx_int_t ngx_http_login_risk_admin_count(ngx_http_request_t *r,
+    ngx_uint_t def, ngx_uint_t max, ngx_uint_t *count);
+json_t *ngx_http_login_risk_admin_text(const u_char *s, size_t len);
+
+ngx_int_t ngx_http_login_risk_admin_list(ngx_http_login_risk_admin_t *a);
+ngx_int_t ngx_http_login_risk_admin_add(ngx_http_login_risk_admin_t *a);
+ngx_int_t ngx_http_login_risk_admin_delete(ngx_http_login_risk_admin_t *a);
 
 ngx_int_t ngx_http_login_risk_admin_user(ngx_http_login_risk_admin_t *a);
 ngx_int_t ngx_http_login_risk_admin_reset(ngx_http_login_risk_admin_t *a);

@@ -315,7 +315,7 @@ ngx_http_login_risk_admin_user_done(ngx_http_login_risk_admin_t *a)
 }
 
 
-/* --- users/ID/reset ---------------------------------------------------------- */
+/* --- users/ID/reset ------------------------------------------------------- */
 
 ngx_int_t
 ngx_http_login_risk_admin_reset(ngx_http_login_risk_admin_t *a)
@@ -401,7 +401,7 @@ ngx_http_login_risk_admin_reset_done(ngx_http_login_risk_admin_t *a)
 }
 
 
-/* --- users/ID/trust-device --------------------------------------------------- */
+/* --- users/ID/trust-device ------------------------------------------------ */
 
 ngx_int_t
 ngx_http_login_risk_admin_trust(ngx_http_login_risk_admin_t *a)
@@ -590,7 +590,7 @@ ngx_http_login_risk_admin_copy(ngx_http_login_risk_admin_t *a,
 }
 
 
-/* --- a user's change, audited ------------------------------------------------ */
+/* --- a user's change, audited --------------------------------------------- */
 
 static ngx_int_t
 ngx_http_login_risk_admin_audit_user(ngx_http_login_risk_admin_t *a,
@@ -662,7 +662,7 @@ ngx_http_login_risk_admin_audited(ngx_http_login_risk_admin_t *a)
 }
 
 
-/* --- score ---------------------------------------------------------------------- */
+/* --- score ---------------------------------------------------------------- */
 
 /* POST score: a login in the replay tool's form; "time" defaults to now. */
 
