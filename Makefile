@@ -13,6 +13,9 @@ PYTHON     := /usr/bin/python3
 BUILD      := $(CURDIR)/build
 NGX_SRC    := /usr/share/nginx/src
 NGX_BUILD  := $(BUILD)/nginx
+# nginx and the module with AddressSanitizer; the nginx source it is built
+# from (make test-asan, make bench)
+ASAN       := $(BUILD)/asan
 MODULE_SO  := ngx_http_login_risk_module.so
 MODULE     := $(BUILD)/$(MODULE_SO)
 GEOIP      := $(BUILD)/geoip/test-city.mmdb $(BUILD)/geoip/test-asn.mmdb
@@ -138,20 +141,35 @@ $(BENCH): tests/bench/bench_engine.c $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -o $@ $< $(ENGINE_SRC) $(ENGINE_LIBS)
 
+# the lists' lookups: nginx's radix tree (ngx_radix_tree.c of the nginx
+# source, the one test-asan builds from, with the headers configured for
+# the module) and the engine's hash set, 100,000 CIDRs and 1,000,000 users
+BENCH_LISTS := $(BUILD)/bench_lists
+NGX_INCS    := -I$(NGX_BUILD)/src/core -I$(NGX_BUILD)/src/event \
+    -I$(NGX_BUILD)/src/os/unix -I$(NGX_BUILD)/objs
+
+$(BENCH_LISTS): tests/bench/bench_lists.c $(ENGINE_SRC) $(ENGINE_HDR) \
+    $(NGX_BUILD)/objs/Makefile $(ASAN)/src/configure
+	$(CC) -O2 -g -D_DEFAULT_SOURCE $(WARN) $(NGX_INCS) -Isrc -o $@ $< \
+	    $(ASAN)/src/src/core/ngx_radix_tree.c $(ENGINE_SRC) $(ENGINE_LIBS)
+
 # then the module in nginx: wrk against a login location with and without
-# it, Redis on this machine (tests/bench/wrk-login.sh says what it prints)
+# it, Redis on this machine (tests/bench/wrk-login.sh says what it prints),
+# and with and without the lists (tests/bench/wrk-lists.sh)
 BENCH_PACKAGES := wrk
 
-bench: deps $(BENCH)
+bench: deps $(BENCH) $(BENCH_LISTS)
 	taskset -c 0 $(BENCH) $${BENCH_LOGINS:-1000000} $${BENCH_USERS:-20000}
+	taskset -c 0 $(BENCH_LISTS) $${BENCH_CIDRS:-100000} $${BENCH_LIST_USERS:-1000000}
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	$(MAKE) $(MODULE) $(GEOIP)
 	NGINX_BIN=$${NGINX_BIN:-/usr/sbin/nginx} LR_MODULE=$${LR_MODULE:-$(MODULE)} \
 	LR_GEOIP_DIR=$(BUILD)/geoip PYTHON=$(PYTHON) tests/bench/wrk-login.sh
+	NGINX_BIN=$${NGINX_BIN:-/usr/sbin/nginx} LR_MODULE=$${LR_MODULE:-$(MODULE)} \
+	LR_GEOIP_DIR=$(BUILD)/geoip tests/bench/wrk-lists.sh
 
 # --- AddressSanitizer: nginx and the module built together with ASan ------
 
-ASAN       := $(BUILD)/asan
 ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer -g -O1
 
 $(ASAN)/src/configure:

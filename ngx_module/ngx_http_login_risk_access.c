@@ -374,7 +374,8 @@ ngx_http_login_risk_take_user(ngx_http_request_t *r,
 
 /*
  * Says who, from where and with what: the client address as nginx knows it
- * (so realip decides whom to trust), its place and network, the browser.
+ * (so realip decides whom to trust), its place and network, the browser,
+ * and what the allow and block lists say of them.
  */
 
 static ngx_int_t
@@ -414,6 +415,11 @@ ngx_http_login_risk_describe(ngx_http_request_t *r,
     lr_geo_lookup(lmcf->city_open ? &lmcf->city_db : NULL,
                   lmcf->asn_open ? &lmcf->asn_db : NULL,
                   r->connection->sockaddr, &ctx->login.geo);
+
+    /* the lists, local to the worker: the address, user, device, country
+     * and network are all known by now */
+    ngx_http_login_risk_lists_match(lmcf, r->connection->sockaddr,
+                                    &ctx->login);
 
     if (r->headers_in.user_agent) {
         ua = r->headers_in.user_agent->value;

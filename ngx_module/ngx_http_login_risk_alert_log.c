@@ -20,7 +20,6 @@ ngx_http_login_risk_log_handler(ngx_http_request_t *r)
 {
     u_char                     *buf;
     size_t                      cap, len;
-    ssize_t                     n;
     ngx_http_login_risk_ctx_t  *ctx;
 
     ctx = ngx_http_login_risk_get_ctx(r);
@@ -47,13 +46,24 @@ ngx_http_login_risk_log_handler(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    n = ngx_write_fd(ctx->alert_log->fd, buf, len);
+    ngx_http_login_risk_alert_write(r, ctx->alert_log, buf, len);
+
+    return NGX_OK;
+}
+
+
+/* One line, in one write: lines of concurrent workers do not mix. */
+
+void
+ngx_http_login_risk_alert_write(ngx_http_request_t *r, ngx_open_file_t *file,
+    u_char *buf, size_t len)
+{
+    ssize_t  n;
+
+    n = ngx_write_fd(file->fd, buf, len);
 
     if (n != (ssize_t) len) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, ngx_errno,
-                      ngx_write_fd_n " to \"%V\" failed",
-                      &ctx->alert_log->name);
+                      ngx_write_fd_n " to \"%V\" failed", &file->name);
     }
-
-    return NGX_OK;
 }

@@ -25,15 +25,14 @@ static char *ngx_http_login_risk_body_limit(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_login_risk_token_field(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_login_risk_list_refresh(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_login_risk_geoip(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_login_risk_alert_log(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_login_risk_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static ngx_int_t ngx_http_login_risk_read_file(ngx_conf_t *cf,
-    const char *directive, ngx_str_t *name, size_t max, ngx_uint_t secret,
-    ngx_str_t *content);
 static char *ngx_http_login_risk_prefix(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_login_risk_secret_file(ngx_conf_t *cf,
@@ -68,6 +67,8 @@ static ngx_conf_post_t  ngx_http_login_risk_prefix_post =
     { ngx_http_login_risk_prefix };
 static ngx_conf_post_t  ngx_http_login_risk_token_field_post =
     { ngx_http_login_risk_token_field };
+static ngx_conf_post_t  ngx_http_login_risk_list_refresh_post =
+    { ngx_http_login_risk_list_refresh };
 
 
 static ngx_conf_enum_t  ngx_http_login_risk_on_error_values[] = {
@@ -249,6 +250,34 @@ static ngx_command_t  ngx_http_login_risk_commands[] = {
       0,
       NULL },
 
+    { ngx_string("login_risk_list"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE23,
+      ngx_http_login_risk_list_conf,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_list_refresh"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_login_risk_main_conf_t, list_refresh),
+      &ngx_http_login_risk_list_refresh_post },
+
+    { ngx_string("login_risk_admin"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_login_risk_admin_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("login_risk_admin_actor"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_login_risk_admin_actor_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -305,6 +334,7 @@ ngx_http_login_risk_create_main_conf(ngx_conf_t *cf)
      */
 
     lmcf->request_id_index = NGX_ERROR;
+    lmcf->list_refresh = NGX_CONF_UNSET_MSEC;
     lr_config_default(&lmcf->engine);
 
     return lmcf;
@@ -350,6 +380,8 @@ ngx_http_login_risk_create_loc_conf(ngx_conf_t *cf)
     conf->success_status = NGX_CONF_UNSET_PTR;
     conf->collect = NGX_CONF_UNSET;
     conf->expect_telemetry = NGX_CONF_UNSET;
+    conf->admin = NGX_CONF_UNSET;
+    conf->admin_actor = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -376,6 +408,22 @@ ngx_http_login_risk_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                            "no login");
         return NGX_CONF_ERROR;
     }
+
+    /* not inherited either */
+    if (conf->admin == NGX_CONF_UNSET) {
+        conf->admin = 0;
+    }
+
+    if (conf->admin && (conf->enable || conf->collect)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"login_risk_admin\" cannot share a location "
+                           "with \"login_risk on\" or "
+                           "\"login_risk_collect\"");
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_conf_merge_ptr_value(conf->admin_actor, prev->admin_actor, NULL);
+
     ngx_conf_merge_str_value(conf->user_field, prev->user_field, "username");
     ngx_conf_merge_size_value(conf->body_limit, prev->body_limit,
                               16 * 1024);
@@ -502,6 +550,19 @@ ngx_http_login_risk_token_field(ngx_conf_t *cf, void *post, void *data)
         if (!ngx_http_login_risk_name_char(field->data[i])) {
             return "must be letters, digits, \"_\" and \"-\"";
         }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_login_risk_list_refresh(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_msec_t  *refresh = data;
+
+    if (*refresh < 100 || *refresh > 3600 * 1000) {
+        return "must be 100ms to 1h";
     }
 
     return NGX_CONF_OK;
@@ -790,14 +851,15 @@ invalid:
 
 
 /*
- * Reads a small file of secrets whole, when the configuration is read:
- * 1 to max bytes. The caller wipes the copy when it is done with it; a
- * file everyone may read is warned about when "secret" is set.
+ * Reads a small file whole, when the configuration is read: 1 to max
+ * bytes (0 with NGX_HTTP_LOGIN_RISK_FILE_EMPTY_OK). The caller wipes the
+ * copy of a secret when it is done with it; a file of secrets everyone may
+ * read is warned about (NGX_HTTP_LOGIN_RISK_FILE_SECRET).
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_login_risk_read_file(ngx_conf_t *cf, const char *directive,
-    ngx_str_t *name, size_t max, ngx_uint_t secret, ngx_str_t *content)
+    ngx_str_t *name, size_t max, ngx_uint_t flags, ngx_str_t *content)
 {
     u_char           *buf;
     ssize_t           n;
@@ -822,10 +884,21 @@ ngx_http_login_risk_read_file(ngx_conf_t *cf, const char *directive,
     buf = NULL;
     n = NGX_ERROR;
 
+    if ((flags & NGX_HTTP_LOGIN_RISK_FILE_EMPTY_OK)
+        && ngx_fd_info(f.fd, &fi) != NGX_FILE_ERROR
+        && ngx_file_size(&fi) == 0)
+    {
+        ngx_close_file(f.fd);
+        ngx_str_null(content);
+        return NGX_OK;
+    }
+
     if (ngx_fd_info(f.fd, &fi) != NGX_FILE_ERROR
         && ngx_file_size(&fi) > 0 && (size_t) ngx_file_size(&fi) <= max)
     {
-        if (secret && (fi.st_mode & S_IROTH)) {
+        if ((flags & NGX_HTTP_LOGIN_RISK_FILE_SECRET)
+            && (fi.st_mode & S_IROTH))
+        {
             ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
                                "%s: \"%V\" is readable by everyone; make it "
                                "readable by root and nginx only", directive,
@@ -900,7 +973,8 @@ ngx_http_login_risk_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     lmcf->secret_file = value[1];
 
     if (ngx_http_login_risk_read_file(cf, "login_risk_secret_file",
-                                      &lmcf->secret_file, 65536, 1, &text)
+                                      &lmcf->secret_file, 65536,
+                                      NGX_HTTP_LOGIN_RISK_FILE_SECRET, &text)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
@@ -1205,6 +1279,10 @@ ngx_http_login_risk_postconfiguration(ngx_conf_t *cf)
         return NGX_OK;
     }
 
+    if (ngx_http_login_risk_lists_init(cf, lmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     lmcf->request_id_index = ngx_http_get_variable_index(cf, &request_id);
     if (lmcf->request_id_index == NGX_ERROR) {
         return NGX_ERROR;
@@ -1244,6 +1322,13 @@ ngx_http_login_risk_postconfiguration(ngx_conf_t *cf)
                       "\"login_risk_collect\" needs \"login_risk_redis\" "
                       "to keep the telemetry and \"login_risk_secret_file\" "
                       "to sign its tokens");
+        return NGX_ERROR;
+    }
+
+    if (lmcf->admin && lmcf->redis == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"login_risk_admin\" needs \"login_risk_redis\": the "
+                      "live lists, profiles and audit are there");
         return NGX_ERROR;
     }
 
@@ -1289,6 +1374,10 @@ ngx_http_login_risk_init_process(ngx_cycle_t *cycle)
     {
         lmcf->rd = ngx_http_login_risk_redis_start(cycle, lmcf->redis);
         if (lmcf->rd == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_login_risk_live_start(cycle, lmcf) != NGX_OK) {
             return NGX_ERROR;
         }
     }
@@ -1339,6 +1428,9 @@ ngx_http_login_risk_exit_process(ngx_cycle_t *cycle)
         MMDB_close(&lmcf->asn_db);
         lmcf->asn_open = 0;
     }
+
+    /* the live lists' read first: its replies must find nobody */
+    ngx_http_login_risk_live_stop(lmcf);
 
     if (lmcf->rd) {
         ngx_http_login_risk_redis_stop(lmcf->rd);

@@ -15,6 +15,8 @@
 
 #include <lr_devcookie.h>
 #include <lr_engine.h>
+#include <lr_list.h>
+#include <lr_listset.h>
 #include <lr_login.h>
 #include <lr_redis.h>
 #include <lr_secret.h>
@@ -28,6 +30,7 @@
 typedef struct ngx_http_login_risk_redis_s  ngx_http_login_risk_redis_t;
 typedef struct ngx_http_login_risk_call_s   ngx_http_login_risk_call_t;
 typedef struct ngx_http_login_risk_metrics_s  ngx_http_login_risk_metrics_t;
+typedef struct ngx_http_login_risk_live_s   ngx_http_login_risk_live_t;
 
 typedef void (*ngx_http_login_risk_reply_pt)(ngx_http_login_risk_call_t *call,
     ngx_uint_t index, redisReply *reply);
@@ -78,6 +81,53 @@ typedef struct {
 } ngx_http_login_risk_pop_batch_t;
 
 
+/* the entries of one kind and side from one source (the list files, or
+ * Redis), compiled: radix trees for addresses, a hash set for the rest;
+ * a value or slot holds the entry's expiry in Unix seconds */
+typedef struct {
+    ngx_radix_tree_t          *v4;              /* NULL: no address */
+    ngx_radix_tree_t          *v6;
+    lr_listset                 set;
+    ngx_uint_t                 n;               /* entries compiled */
+} ngx_http_login_risk_list_t;
+
+
+typedef struct {
+    ngx_http_login_risk_list_t  list[LR_LK_COUNT][LR_LS_COUNT];
+} ngx_http_login_risk_lists_t;
+
+
+/* entries gathered (from files or from Redis), before they are compiled */
+typedef struct {
+    ngx_array_t               *cidrs;           /* of ..._list_cidr_t */
+    ngx_array_t               *hashes;          /* of ..._list_hash_t */
+    ngx_uint_t                 expiring;        /* some entry expires */
+} ngx_http_login_risk_list_build_t;
+
+
+/* an entry as parsed: an address or CIDR, or the hash of its canonical
+ * text; canon is its canonical text either way */
+typedef struct {
+    ngx_uint_t                 address;
+    ngx_cidr_t                 cidr;
+    ngx_uint_t                 bits;            /* prefix length */
+    uint64_t                   hash;
+    ngx_str_t                  canon;
+} ngx_http_login_risk_entry_t;
+
+/* room for a canonical entry: a user id's, or an address's and "/128" */
+#define NGX_HTTP_LOGIN_RISK_ENTRY_LEN  (LR_LIST_ENTRY_MAX + 1)
+
+
+/* a list file as loaded: the admin API lists its entries */
+typedef struct {
+    lr_list_kind               kind;
+    lr_list_side               side;
+    ngx_str_t                  name;
+    ngx_str_t                  content;
+} ngx_http_login_risk_list_file_t;
+
+
 typedef struct {
     ngx_str_t                  geoip_city;
     ngx_str_t                  geoip_asn;
@@ -100,6 +150,16 @@ typedef struct {
     unsigned                   collect:1;       /* a collect endpoint */
     lr_config                  engine;          /* defaults, for what no
                                                    location decides */
+    ngx_array_t               *list_files;      /* of ..._list_file_t */
+    ngx_http_login_risk_list_build_t  *list_build;  /* [kind][side], while
+                                                   the configuration is
+                                                   read */
+    ngx_http_login_risk_lists_t       *lists;   /* of the files, compiled in
+                                                   the master */
+    ngx_msec_t                 list_refresh;
+    ngx_http_login_risk_live_t        *live;    /* the worker's copy of the
+                                                   live lists */
+    unsigned                   admin:1;         /* an admin location */
     unsigned                   used:1;          /* "login_risk on" somewhere */
     ngx_http_login_risk_metrics_t     *metrics; /* the counters' zone, NULL:
                                                    none */
@@ -129,6 +189,8 @@ typedef struct {
     ngx_str_t                  success_value;
     ngx_flag_t                 collect;         /* the collect endpoint */
     ngx_flag_t                 expect_telemetry;
+    ngx_flag_t                 admin;           /* the admin API */
+    ngx_http_complex_value_t  *admin_actor;     /* NULL: $remote_user */
 } ngx_http_login_risk_loc_conf_t;
 
 
@@ -214,6 +276,8 @@ ngx_http_login_risk_ctx_t *ngx_http_login_risk_create_ctx(
 
 ngx_int_t ngx_http_login_risk_access_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_login_risk_log_handler(ngx_http_request_t *r);
+void ngx_http_login_risk_alert_write(ngx_http_request_t *r,
+    ngx_open_file_t *file, u_char *buf, size_t len);
 ngx_int_t ngx_http_login_risk_add_variables(ngx_conf_t *cf);
 
 ngx_int_t ngx_http_login_risk_strip_headers(ngx_http_request_t *r);
@@ -262,6 +326,37 @@ void ngx_http_login_risk_metrics_collect(ngx_uint_t status);
  * login_risk_list_entries and login_risk_list_refresh_age_seconds */
 void ngx_http_login_risk_metrics_lists(ngx_uint_t entries,
     ngx_msec_t refreshed_at);
+#define NGX_HTTP_LOGIN_RISK_FILE_SECRET    1
+#define NGX_HTTP_LOGIN_RISK_FILE_EMPTY_OK  2
+
+ngx_int_t ngx_http_login_risk_read_file(ngx_conf_t *cf,
+    const char *directive, ngx_str_t *name, size_t max, ngx_uint_t flags,
+    ngx_str_t *content);
+
+char *ngx_http_login_risk_list_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_login_risk_lists_init(ngx_conf_t *cf,
+    ngx_http_login_risk_main_conf_t *lmcf);
+ngx_int_t ngx_http_login_risk_list_entry(lr_list_kind kind, u_char *text,
+    size_t len, ngx_http_login_risk_entry_t *e, u_char *buf,
+    const char **why);
+ngx_int_t ngx_http_login_risk_list_add(ngx_pool_t *pool,
+    ngx_http_login_risk_list_build_t *b, ngx_http_login_risk_entry_t *e,
+    uint32_t expires);
+ngx_int_t ngx_http_login_risk_list_compile(ngx_pool_t *pool,
+    ngx_http_login_risk_list_build_t *b, ngx_http_login_risk_list_t *list);
+void ngx_http_login_risk_lists_match(ngx_http_login_risk_main_conf_t *lmcf,
+    struct sockaddr *sa, lr_login *login);
+ngx_int_t ngx_http_login_risk_live_start(ngx_cycle_t *cycle,
+    ngx_http_login_risk_main_conf_t *lmcf);
+void ngx_http_login_risk_live_stop(ngx_http_login_risk_main_conf_t *lmcf);
+ngx_http_login_risk_lists_t *ngx_http_login_risk_live_lists(
+    ngx_http_login_risk_main_conf_t *lmcf);
+
+char *ngx_http_login_risk_admin_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_login_risk_admin_actor_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 
 ngx_http_login_risk_redis_t *ngx_http_login_risk_redis_start(
     ngx_cycle_t *cycle, ngx_http_login_risk_redis_conf_t *conf);

@@ -362,13 +362,15 @@ ngx_http_login_risk_decide(ngx_http_request_t *r,
     llcf = ctx->llcf;
     v = &ctx->verdict;
 
-    if (ctx->unavailable) {
+    if (ctx->unavailable && !(ctx->login.allow || ctx->login.block)) {
         ngx_memzero(v, sizeof(lr_verdict));
         lr_reasons_add(&v->reasons, LR_REASON_STATE_UNAVAILABLE);
         v->action = (lr_action) llcf->on_error;
         v->score = v->action == LR_ACTION_BLOCK ? 100 : 0;
 
     } else {
+        /* the lists are local: they decide even when the state could not
+         * be read (the engine reads nothing else for a listed login) */
         lr_engine_score(&llcf->engine, &ctx->login, &ctx->keys, &ctx->view,
                         v);
     }

@@ -1,4 +1,5 @@
 #include "lr_alert.h"
+#include "lr_redis_admin.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ lr_alert_string(const char *s)
 }
 
 
-static json_t *
+json_t *
 lr_alert_time(int64_t time_ms)
 {
     int        ms;
@@ -97,10 +98,27 @@ lr_alert_device(const lr_ua *ua)
 }
 
 
+void
+lr_alert_reasons(const lr_reasons *r, json_t *reasons, json_t *points)
+{
+    size_t  i;
+
+    /* every point of the score under the reason it belongs to */
+    for (i = 0; i < r->n; i++) {
+        json_array_append_new(reasons, json_string(r->code[i]));
+
+        if (r->points[i]) {
+            json_object_set_new(points, r->code[i],
+                                json_integer(r->points[i]));
+        }
+    }
+}
+
+
 size_t
 lr_alert_format(const lr_login *login, char *buf, size_t cap)
 {
-    size_t   i, len;
+    size_t   len;
     json_t  *line, *reasons, *points;
 
     line = json_object();
@@ -110,16 +128,7 @@ lr_alert_format(const lr_login *login, char *buf, size_t cap)
 
     reasons = json_array();
     points = json_object();
-
-    /* every point of the score under the reason it belongs to */
-    for (i = 0; i < login->reasons.n; i++) {
-        json_array_append_new(reasons, json_string(login->reasons.code[i]));
-
-        if (login->reasons.points[i]) {
-            json_object_set_new(points, login->reasons.code[i],
-                                json_integer(login->reasons.points[i]));
-        }
-    }
+    lr_alert_reasons(&login->reasons, reasons, points);
 
     json_object_set_new(line, "time", lr_alert_time(login->time_ms));
     json_object_set_new(line, "request_id",
@@ -146,6 +155,45 @@ lr_alert_format(const lr_login *login, char *buf, size_t cap)
     len = json_dumpb(line, buf, cap,
                      JSON_COMPACT | JSON_PRESERVE_ORDER
                      | JSON_REAL_PRECISION(10));
+    json_decref(line);
+
+    if (len == 0 || len + 1 > cap) {
+        return 0;
+    }
+
+    buf[len++] = '\n';
+
+    return len;
+}
+
+
+size_t
+lr_alert_admin_format(const lr_audit *a, const char *request_id,
+    const char *client, char *buf, size_t cap)
+{
+    size_t   len;
+    json_t  *line;
+
+    line = json_object();
+    if (line == NULL) {
+        return 0;
+    }
+
+    json_object_set_new(line, "time", lr_alert_time(a->time_ms));
+    json_object_set_new(line, "event", json_string("admin"));
+    json_object_set_new(line, "request_id", lr_alert_string(request_id));
+    json_object_set_new(line, "client", lr_alert_string(client));
+    json_object_set_new(line, "actor", lr_alert_string(a->actor));
+    json_object_set_new(line, "op", lr_alert_string(a->op));
+    json_object_set_new(line, "kind", lr_alert_string(a->kind));
+    json_object_set_new(line, "side", lr_alert_string(a->side));
+    json_object_set_new(line, "entry", lr_alert_string(a->entry));
+    json_object_set_new(line, "before",
+                        lr_redis_audit_value(a->before, strlen(a->before)));
+    json_object_set_new(line, "after",
+                        lr_redis_audit_value(a->after, strlen(a->after)));
+
+    len = json_dumpb(line, buf, cap, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(line);
 
     if (len == 0 || len + 1 > cap) {

@@ -197,6 +197,16 @@ lr_profile_learn(lr_profile *p, const lr_features *fs, int64_t time_ms,
 
 
 void
+lr_profile_trust(lr_profile *p, lr_feature f, uint64_t v, int64_t time_ms,
+    uint32_t max_values)
+{
+    if (v != 0) {
+        lr_profile_add(p, f, v, time_ms, max_values);
+    }
+}
+
+
+void
 lr_profile_expire(lr_profile *p, int64_t now_ms, int64_t max_age_ms)
 {
     unsigned  i;

@@ -61,6 +61,12 @@ uint32_t lr_profile_total(const lr_profile *p, lr_feature f);
 void lr_profile_learn(lr_profile *p, const lr_features *fs, int64_t time_ms,
     int has_location, double lat, double lon, uint32_t max_values);
 
+/* Teaches one value alone (support staff trusting a device for the user):
+ * known from then on, without counting as a login (successes, the last
+ * login's time and place stay as they are). */
+void lr_profile_trust(lr_profile *p, lr_feature f, uint64_t v,
+    int64_t time_ms, uint32_t max_values);
+
 /* Drops values not seen for max_age_ms (scanning only when the oldest
  * kept value is that old). */
 void lr_profile_expire(lr_profile *p, int64_t now_ms, int64_t max_age_ms);

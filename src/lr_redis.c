@@ -31,6 +31,49 @@ static const char  lr_script_profile[] =
     "redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])\n"
     "return {1}\n";
 
+/* KEYS: a live list's hash and its expiry set, the lists' version, the
+ * audit stream (lr_list.h); ARGV: op ("add" or "del"), entry, its value,
+ * its expiry (ms, 0: never), now (ms), actor, kind, side, the stream's
+ * length. One change, whole or not at all: the entry, the entries of the
+ * list that lapsed, the version, the audit. Deleting what is not there
+ * changes nothing. The version starts at the time of the first change
+ * (ms), so that it never comes back to a number the front ends have seen
+ * after Redis lost its data. Returns {1, before, audit id, version} or
+ * {0, ""}. */
+static const char  lr_script_list_change[] =
+    "local before = redis.call('HGET', KEYS[1], ARGV[2]) or ''\n"
+    "if ARGV[1] == 'del' and before == '' then return {0, ''} end\n"
+    "local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])\n"
+    "for _, e in ipairs(lapsed) do\n"
+    "  if e ~= ARGV[2] then redis.call('HDEL', KEYS[1], e) end\n"
+    "end\n"
+    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])\n"
+    "local after = ''\n"
+    "if ARGV[1] == 'add' then\n"
+    "  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])\n"
+    "  if ARGV[4] ~= '0' then\n"
+    "    redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])\n"
+    "  else\n"
+    "    redis.call('ZREM', KEYS[2], ARGV[2])\n"
+    "  end\n"
+    "  after = ARGV[3]\n"
+    "else\n"
+    "  redis.call('HDEL', KEYS[1], ARGV[2])\n"
+    "  redis.call('ZREM', KEYS[2], ARGV[2])\n"
+    "end\n"
+    "local v\n"
+    "if redis.call('EXISTS', KEYS[3]) == 0 then\n"
+    "  v = tonumber(ARGV[5])\n"
+    "  redis.call('SET', KEYS[3], ARGV[5])\n"
+    "else\n"
+    "  v = redis.call('INCR', KEYS[3])\n"
+    "end\n"
+    "local id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], '*',\n"
+    "  'actor', ARGV[6], 'time', ARGV[5], 'op', ARGV[1], 'kind', ARGV[7],\n"
+    "  'side', ARGV[8], 'entry', ARGV[2], 'before', before,\n"
+    "  'after', after)\n"
+    "return {1, before, id, v}\n";
+
 
 static const struct {
     const char  *name;
@@ -38,6 +81,7 @@ static const struct {
 } lr_scripts[LR_SCRIPT_COUNT_ALL] = {
     { "read", lr_script_read },
     { "profile", lr_script_profile },
+    { "list_change", lr_script_list_change },
 };
 
 
@@ -76,7 +120,7 @@ lr_redis_script_sha(lr_script s, char sha[41])
 }
 
 
-static void
+void
 lr_redis_cmd_init(lr_redis_cmd *cmd)
 {
     cmd->argc = 0;

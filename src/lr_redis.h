@@ -52,6 +52,8 @@
 typedef enum {
     LR_SCRIPT_READ = 0,         /* GET / take (GET + DEL) */
     LR_SCRIPT_PROFILE,          /* compare-and-set of a profile */
+    LR_SCRIPT_LIST_CHANGE,      /* a live list entry added or deleted,
+                                   with its audit (lr_redis_admin.h) */
     LR_SCRIPT_COUNT_ALL
 } lr_script;
 
@@ -85,6 +87,9 @@ int lr_redis_script_sha(lr_script s, char sha[41]);
  * or 0 when it does not fit in cap. (Formatting it here, in one pass,
  * costs a fraction of what a generic argv formatter does.) */
 size_t lr_redis_cmd_resp(const lr_redis_cmd *cmd, char *out, size_t cap);
+
+/* An empty command, to add arguments to. */
+void lr_redis_cmd_init(lr_redis_cmd *cmd);
 
 /* A script command: EVALSHA (sha given) or EVAL (sha NULL) */
 void lr_redis_cmd_script(lr_redis_cmd *cmd, lr_script s, const char *sha);

@@ -41,6 +41,9 @@ def test_example_passes_nginx_t(path):
     os.chmod(tmp + "/keys", 0o640)
     with open(tmp + "/redis.password", "w") as f:
         f.write("not-the-real-one\n")
+    # the list files an example names are the ones next to it
+    text = text.replace("/etc/nginx/login-risk/lists/",
+                        os.path.join(ROOT, "conf-examples", "lists") + "/")
     text = text.replace("/etc/nginx/login-risk.keys", tmp + "/keys")
     text = text.replace("/etc/nginx/redis.password", tmp + "/redis.password")
     text = re.sub(r"ssl_certificate\s+\S+;", "ssl_certificate %s/cert.pem;" % tmp, text)
@@ -57,3 +60,14 @@ def test_example_passes_nginx_t(path):
     assert "absent" not in res.stderr, "the example's GeoIP paths were not all rewritten"
     assert "not-the-real-one" not in res.stderr
     shutil.rmtree(tmp)
+
+
+def test_example_list_files_are_all_named():
+    """Every list file in conf-examples/lists/ is loaded by an example,
+    so nginx -t above checks each of its lines."""
+    named = set()
+    for path in EXAMPLES:
+        with open(path) as f:
+            named |= set(re.findall(r"/etc/nginx/login-risk/lists/(\S+);", f.read()))
+    files = set(os.listdir(os.path.join(ROOT, "conf-examples", "lists")))
+    assert files and files == named
