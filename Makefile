@@ -154,9 +154,10 @@ fuzz: deps
 	$(MAKE) $(FUZZ_BINS)
 	$(MAKE) $(FUZZ_NAMES:%=fuzz-run-%)
 
+# FUZZ_SECONDS_NAME=600 gives one harness longer
 fuzz-run-%: $(FUZZ)/bin/fuzz_%
 	@FUZZ_MAX_LEN=$(or $(FUZZ_MAX_LEN_$*),8192) \
-	    tests/fuzz/run.sh $* $< $(FUZZ_SECONDS) $(FUZZ)
+	    tests/fuzz/run.sh $* $< $(or $(FUZZ_SECONDS_$*),$(FUZZ_SECONDS)) $(FUZZ)
 
 # the committed corpora and crash inputs, once each: a fixed crash stays
 # fixed

@@ -316,6 +316,9 @@ def login_json():
         "device_class": "bot", "allow": ["user", "asn"],
         "block": ["ip", "device", "country"], "token": "replayed"}))
     w("minimal", '{"time":0}')
+    # the last time it takes (LR_LOGIN_TIME_MAX), a user with a place
+    w("latest", '{"time":253402300799999,"user":"alice","country":"JP",'
+      '"lat":35.69,"lon":139.69,"device_id":"dev-a"}')
     w("bad-time", '{"time":"2026-02-30T00:00:00Z","user":"x"}')
     w("bad-type", '{"time":1,"telemetry":"yes"}')
 
