@@ -2,8 +2,10 @@
 #
 #   make            build build/ngx_http_login_risk_module.so against Debian's nginx
 #   make deps       install the Debian packages the project needs (no-op when present)
-#   make test       unit tests (cmocka, node) + integration tests (real nginx, real
-#                   Redis) + browser tests (real Chromium)
+#   make test       unit tests (cmocka, node), the fuzz corpora replayed,
+#                   integration tests (real nginx, real Redis), browser tests
+#                   (real Chromium)
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (default 60) s
 #   make test-asan  the integration tests against an AddressSanitizer nginx + module
 #   make demo       run the demo (Redis + nginx + demo bank app) from build/demo
 #   make demo-stop  stop it
@@ -32,7 +34,7 @@ TOOL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O2 -Isrc
 APT_PACKAGES := gcc make perl nginx nginx-dev libhiredis-dev libmaxminddb-dev \
     libssl-dev libjansson-dev redis-server libcmocka-dev python3 python3-pytest \
     python3-redis python3-h2 libmaxmind-db-writer-perl libpcre2-dev zlib1g-dev curl openssl \
-    chromium xvfb
+    chromium xvfb clang libfuzzer-14-dev
 # Node.js builds and tests the collector: Debian's when the machine has none
 NODE_PACKAGES := $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
 
@@ -41,8 +43,8 @@ COLLECTOR_SRC := $(wildcard js-collector/src/*.js) js-collector/build.mjs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps geoip test unit collector-test scenario integration browser bench \
-    test-asan test-valgrind demo demo-stop clean
+.PHONY: all deps geoip test unit fuzz fuzz-replay collector-test scenario \
+    integration browser bench test-asan test-valgrind demo demo-stop clean
 
 all: $(MODULE) $(REPLAY) $(COLLECTOR)
 
@@ -104,6 +106,70 @@ unit: $(UNIT_TESTS) $(GEOIP)
 	    echo "== $$t"; LR_GEOIP_DIR=$(BUILD)/geoip $$t; \
 	done
 
+# --- fuzzing: a libFuzzer harness per parser of outside input -------------
+#
+# tests/fuzz/fuzz_NAME.c is a harness, tests/fuzz/corpus/NAME/ its seeds,
+# tests/fuzz/crashes/NAME/ the inputs that once crashed it: adding a
+# harness is adding those, nothing here. The engine is compiled once per
+# build: with libFuzzer's coverage for `make fuzz`, and plainly (gcc, ASan,
+# UBSan) for the replay driver that `make test` runs.
+
+FUZZ         := $(BUILD)/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      := clang
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+    -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
+    $(FUZZ_SAN) -Isrc -Itests/fuzz
+FUZZ_OBJ     := $(patsubst src/%.c,$(FUZZ)/obj/%.o,$(ENGINE_SRC))
+FUZZ_ROBJ    := $(patsubst src/%.c,$(FUZZ)/replay-obj/%.o,$(ENGINE_SRC))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ)/bin/fuzz_%)
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(FUZZ)/bin/replay_%)
+# the telemetry's body may be 8192 bytes, and the headers come first
+FUZZ_MAX_LEN_telemetry := 12288
+
+# built through pattern rules, kept for the next build
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_ROBJ)
+
+$(FUZZ)/obj/%.o: src/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ)/replay-obj/%.o: src/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) \
+	    $(ENGINE_LIBS)
+
+$(FUZZ)/bin/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+    $(FUZZ_ROBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) -o $@ $< tests/fuzz/replay.c $(FUZZ_ROBJ) \
+	    $(ENGINE_LIBS)
+
+# every harness for FUZZ_SECONDS, one after the other (make -j2 fuzz: two
+# at a time); new corpus entries and crashes stay in build/fuzz/
+fuzz: deps
+	$(MAKE) $(FUZZ_BINS)
+	$(MAKE) $(FUZZ_NAMES:%=fuzz-run-%)
+
+# FUZZ_SECONDS_NAME=600 gives one harness longer
+fuzz-run-%: $(FUZZ)/bin/fuzz_%
+	@FUZZ_MAX_LEN=$(or $(FUZZ_MAX_LEN_$*),8192) \
+	    tests/fuzz/run.sh $* $< $(or $(FUZZ_SECONDS_$*),$(FUZZ_SECONDS)) $(FUZZ)
+
+# the committed corpora and crash inputs, once each: a fixed crash stays
+# fixed
+fuzz-replay: $(FUZZ_REPLAYS)
+	@set -e; for n in $(FUZZ_NAMES); do \
+	    $(FUZZ)/bin/replay_$$n tests/fuzz/corpus/$$n \
+	        $$(test -d tests/fuzz/crashes/$$n && echo tests/fuzz/crashes/$$n); \
+	done
+
 # the collector's own tests (node's test runner) and its size budget
 collector-test: $(COLLECTOR)
 	cd js-collector && npm test && npm run size
@@ -128,6 +194,7 @@ scenario: $(REPLAY)
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) collector-test
 	$(MAKE) scenario
 	$(MAKE) integration

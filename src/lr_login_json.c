@@ -384,6 +384,13 @@ lr_login_from_json(json_t *obj, lr_login_doc *doc, char *err,
                                   "missing, or not ISO 8601 UTC or Unix ms");
     }
 
+    /* an integer may be any int64_t: 9e18 would overflow the engine's
+     * windows, a time before 1970 its "never" of 0 */
+    if (l->time_ms < 0 || l->time_ms > LR_LOGIN_TIME_MAX) {
+        return lr_login_json_fail(err, err_len, "time",
+                                  "before 1970 or after 9999");
+    }
+
     s = lr_login_json_string(obj, "user");
     if (s) {
         us = lr_userid_normalize((const unsigned char *) s, strlen(s),

@@ -4,7 +4,8 @@
 /*
  * A login described in JSON (the replay tool's input, the admin API's dry
  * run). Members, all optional but "time":
- *   time         ISO 8601 UTC ("2026-01-01T08:00:00.000Z") or Unix ms
+ *   time         ISO 8601 UTC ("2026-01-01T08:00:00.000Z") or Unix ms,
+ *                from 1970 to the end of 9999 (LR_LOGIN_TIME_MAX)
  *   user         user id (normalised here as on the login path)
  *   ip           client address
  *   country, city, asn, asn_org, lat, lon     where it is
@@ -26,6 +27,12 @@
 
 #include <jansson.h>
 #include <stddef.h>
+
+/* 9999-12-31T23:59:59.999Z: the latest time the ISO form can write. The
+ * engine adds windows to a time and subtracts times from each other; in
+ * 1970..9999 that never leaves int64_t, and no time is negative, which
+ * the profile's encoding refuses. */
+#define LR_LOGIN_TIME_MAX  253402300799999LL
 
 typedef struct {
     lr_login  login;

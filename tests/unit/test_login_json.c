@@ -164,6 +164,46 @@ test_minimal(void **state)
 }
 
 
+/*
+ * Times from 1970 to the end of 9999, in either form: the engine adds
+ * windows to them and subtracts them from each other, which an int64_t
+ * near its ends overflows (found by tests/fuzz/fuzz_login_json.c).
+ */
+static void
+test_time_range(void **state)
+{
+    size_t           i;
+    const lr_login  *l = &doc.login;
+
+    static const char  *bad[] = {
+        "{\"time\": -1}",
+        "{\"time\": 253402300800000}",
+        "{\"time\": 9223372036854775807, \"user\": \"alice\"}",
+        "{\"time\": -9223372036854775808, \"user\": \"alice\"}",
+        "{\"time\": \"1969-12-31T23:59:59.999Z\"}",
+        "{\"time\": \"0000-01-01T00:00:00Z\"}",
+    };
+
+    (void) state;
+
+    assert_int_equal(parse("{\"time\": 0}"), 0);
+    assert_true(l->time_ms == 0);
+    assert_int_equal(parse("{\"time\": \"1970-01-01T00:00:00Z\"}"), 0);
+    assert_true(l->time_ms == 0);
+    assert_int_equal(parse("{\"time\": 253402300799999}"), 0);
+    assert_true(l->time_ms == LR_LOGIN_TIME_MAX);
+    assert_int_equal(parse("{\"time\": \"9999-12-31T23:59:59.999Z\"}"), 0);
+    assert_true(l->time_ms == LR_LOGIN_TIME_MAX);
+
+    for (i = 0; i < LR_NELEMS(bad); i++) {
+        if (parse(bad[i]) != -1 || strstr(err, "\"time\"") == NULL) {
+            print_error("row %zu: %s: err \"%s\"\n", i, bad[i], err);
+            fail();
+        }
+    }
+}
+
+
 /* The user id is normalised as on the login path: full-width folded,
  * lowercased, spaces (ASCII and ideographic) trimmed; blank is none. */
 static void
@@ -400,6 +440,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test_teardown(test_full, teardown),
         cmocka_unit_test_teardown(test_minimal, teardown),
+        cmocka_unit_test_teardown(test_time_range, teardown),
         cmocka_unit_test_teardown(test_user_normalised, teardown),
         cmocka_unit_test_teardown(test_ua_parsed, teardown),
         cmocka_unit_test_teardown(test_country_case, teardown),
