@@ -285,7 +285,7 @@ main(int argc, char **argv)
     logins = calloc(nlogin, sizeof(bench_login));
 
     for (i = 0; (size_t) i < nlogin; i++) {
-        if (i % 16 == 3) {
+        if (i % 16 == 3 && nuser) {
             snprintf(logins[i].user, sizeof(logins[i].user), "listed-%u",
                      bench_rand() % (uint32_t) nuser);
         } else {

@@ -284,7 +284,8 @@ test_login_keys(void **state)
 
     assert_int_equal(lr_list_canon(LR_LK_ANONYMIZER, "64496", 5, canon,
                                    sizeof(canon), &len, &why), 0);
-    assert_true(key[LR_LK_ANONYMIZER] == lr_list_hash(LR_LK_ANONYMIZER, canon, len));
+    assert_true(key[LR_LK_ANONYMIZER]
+                == lr_list_hash(LR_LK_ANONYMIZER, canon, len));
 
     /* the asn and the anonymizer's ASN are told apart */
     assert_true(key[LR_LK_ASN] != key[LR_LK_ANONYMIZER]);
