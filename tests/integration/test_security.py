@@ -177,13 +177,13 @@ def check_headers_to_app(req):
         if not k.replace("_", "-").startswith("x-login-risk-"):
             continue
         assert k in OURS, "unexpected header %r" % k
-        assert re.fullmatch(r"[\x21-\x7e]+", v), (k, v)
+        assert re.fullmatch(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?", v), (k, v)
     reasons = req.header("X-Login-Risk-Reasons")
     if reasons:
         assert REASONS.match(reasons), reasons
     family = req.header("X-Login-Risk-UA-Family")
     if family:
-        assert family in {f.replace(" ", "%20") for f in UA_FAMILIES} | UA_FAMILIES
+        assert family in UA_FAMILIES, family
 
 
 # --- 1. injection into logs and headers ----------------------------------------
@@ -449,7 +449,17 @@ RESTRICTED = [
 ]
 
 
-@pytest.mark.parametrize("server", UNRESTRICTED)
+def with_auth_request(cases):
+    """The cases, those with auth_request skipped when this nginx has no
+    auth_request module (the ASan build of make test-asan; Debian's has)."""
+    info = subprocess.run([NGINX_BIN, "-V"], capture_output=True, text=True).stderr
+    have = "--with-http_auth_request_module" in info
+    return [c if have or "auth_request" not in c else
+            pytest.param(c, marks=pytest.mark.skip("nginx built without auth_request"))
+            for c in cases]
+
+
+@pytest.mark.parametrize("server", with_auth_request(UNRESTRICTED))
 def test_metrics_in_an_open_location_stops_nginx_t(nginx_factory, server):
     n = nginx_factory(server=server, start=False)
     res = n.check_config()
@@ -459,7 +469,7 @@ def test_metrics_in_an_open_location_stops_nginx_t(nginx_factory, server):
         res.stderr
 
 
-@pytest.mark.parametrize("server", RESTRICTED)
+@pytest.mark.parametrize("server", with_auth_request(RESTRICTED))
 def test_metrics_in_a_restricted_or_insecure_location_passes(nginx_factory, server):
     n = nginx_factory(server=server, start=False)
     with open(os.path.join(n.dir, "htpasswd"), "w") as f:
@@ -544,6 +554,10 @@ def test_secrets_appear_in_no_log_and_no_answer(nginx_factory, redis_factory, up
     r.stop()
     keep(raw_request(n, "POST", "/login", hdr, form("erin")))
     keep(raw_request(n, "POST", "/closed", hdr, form("erin")))
+    status, _, _ = keep(raw_request(n, "POST", "/login-risk/collect", [
+        ("Content-Type", "application/json")], b'{"v":1}'))
+    assert status == 503
+    keep(raw_request(n, "GET", "/login-risk/collect"))
     r.start()
     time.sleep(0.5)
     keep(raw_request(n, "POST", "/login", hdr, form("erin")))
@@ -621,7 +635,10 @@ def test_files_of_secrets_readable_by_everyone_are_warned_about(nginx_factory, o
     n.start()
     n.stderr.flush()
     assert len(WARNING.findall(n.read("stderr.log"))) == 2, n.read("stderr.log")
+    # (an nginx whose default error log is under its prefix, as the ASan
+    # build's, writes the start-up ones there too)
+    before = len(WARNING.findall(n.error_log()))
     n.reload()
     log = n.error_log()
-    assert len(WARNING.findall(log)) == 2, log
+    assert len(WARNING.findall(log)) == before + 2, log
     assert KEY_HEX not in log
