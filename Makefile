@@ -7,6 +7,7 @@
 #                   (real Chromium)
 #   make fuzz       each libFuzzer harness for FUZZ_SECONDS (default 60) s
 #   make test-asan  the integration tests against an AddressSanitizer nginx + module
+#   make soak       minutes of mixed logins while Redis fails and nginx reloads
 #   make demo       run the demo (Redis + nginx + demo bank app) from build/demo
 #   make demo-stop  stop it
 
@@ -44,7 +45,7 @@ COLLECTOR_SRC := $(wildcard js-collector/src/*.js) js-collector/build.mjs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps geoip test unit fuzz fuzz-replay collector-test scenario \
-    integration browser bench test-asan test-valgrind demo demo-stop clean
+    integration browser bench test-asan test-valgrind soak demo demo-stop clean
 
 all: $(MODULE) $(REPLAY) $(COLLECTOR)
 
@@ -263,6 +264,14 @@ test-asan: deps
 test-valgrind: deps all
 	@command -v valgrind >/dev/null || $(SUDO) apt-get install -y -q valgrind
 	/usr/bin/python3 tests/tools/valgrind_leaks.py
+
+# --- soak: mixed logins for minutes (SOAK_DURATION, default 180 s) while ---
+# Redis is paused, killed and restarted and nginx reloaded; not in make test
+
+soak: $(MODULE) $(GEOIP)
+	NGINX_BIN=$${NGINX_BIN:-/usr/sbin/nginx} LR_MODULE=$${LR_MODULE:-$(MODULE)} \
+	LR_GEOIP_DIR=$(BUILD)/geoip SOAK_OUT=$${SOAK_OUT:-$(BUILD)/soak} \
+	    $(PYTHON) tests/soak/soak.py
 
 # --- demo ------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ ngx_http_login_risk_admin_conf(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_login_risk_loc_conf_t  *llcf = conf;
 
+    ngx_str_t                        *value;
     ngx_http_core_loc_conf_t         *clcf;
     ngx_http_login_risk_main_conf_t  *lmcf;
 
@@ -76,6 +77,16 @@ ngx_http_login_risk_admin_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     llcf->admin = 1;
+
+    if (cf->args->nelts == 2) {
+        value = cf->args->elts;
+
+        if (ngx_strcmp(value[1].data, "insecure") != 0) {
+            return "takes no parameter but \"insecure\"";
+        }
+
+        llcf->admin = 2;
+    }
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_login_risk_admin_handler;

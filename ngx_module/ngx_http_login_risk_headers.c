@@ -104,14 +104,35 @@ ngx_http_login_risk_strip_headers(ngx_http_request_t *r)
 }
 
 
+/*
+ * "_" counts as "-": with underscores_in_headers on, X_Login_Risk_Action
+ * reaches the application, and CGI, FastCGI and WSGI name both spellings
+ * HTTP_X_LOGIN_RISK_ACTION.
+ */
+
 static ngx_int_t
 ngx_http_login_risk_is_ours(ngx_table_elt_t *h)
 {
-    return h->key.len >= sizeof(NGX_HTTP_LOGIN_RISK_PREFIX) - 1
-           && ngx_strncasecmp(h->key.data,
-                              (u_char *) NGX_HTTP_LOGIN_RISK_PREFIX,
-                              sizeof(NGX_HTTP_LOGIN_RISK_PREFIX) - 1)
-              == 0;
+    u_char      c;
+    ngx_uint_t  i;
+
+    if (h->key.len < sizeof(NGX_HTTP_LOGIN_RISK_PREFIX) - 1) {
+        return 0;
+    }
+
+    for (i = 0; i < sizeof(NGX_HTTP_LOGIN_RISK_PREFIX) - 1; i++) {
+        c = ngx_tolower(h->key.data[i]);
+
+        if (c == '_') {
+            c = '-';
+        }
+
+        if (c != NGX_HTTP_LOGIN_RISK_PREFIX[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

@@ -241,6 +241,9 @@ static char  *ngx_http_login_risk_bucket_le[NGX_HTTP_LOGIN_RISK_M_BUCKETS + 1]
 char *
 ngx_http_login_risk_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_login_risk_loc_conf_t  *llcf = conf;
+
+    ngx_str_t                 *value;
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
@@ -249,6 +252,21 @@ ngx_http_login_risk_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is duplicate";
     }
 
+    /* the location's access restriction is checked once it is merged */
+    if (cf->args->nelts == 2) {
+        value = cf->args->elts;
+
+        if (ngx_strcmp(value[1].data, "insecure") != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", expected "
+                               "\"insecure\" or none", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+
+        llcf->metrics_insecure = 1;
+    }
+
+    llcf->metrics = 1;
     clcf->handler = ngx_http_login_risk_metrics_handler;
 
     if (ngx_http_login_risk_metrics_prepare(cf) != NGX_OK) {

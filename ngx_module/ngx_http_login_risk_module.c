@@ -13,6 +13,58 @@
 #define NGX_HTTP_LOGIN_RISK_FIELD_MAX  128
 
 
+/*
+ * The location configurations of nginx's access, auth_basic and
+ * auth_request modules, which nginx keeps private to their .c files:
+ * mirrored from nginx 1.22.1 (Debian 12's; tests/tools/nginx-source.sh
+ * unpacks it), src/http/modules/ngx_http_access_module.c (the rule types
+ * and ngx_http_access_loc_conf_t), ngx_http_auth_basic_module.c
+ * (ngx_http_auth_basic_loc_conf_t) and ngx_http_auth_request_module.c
+ * (ngx_http_auth_request_conf_t). Only ngx_http_login_risk_protected()
+ * reads them; check them against the source of any other nginx version.
+ */
+
+typedef struct {
+    in_addr_t                  mask;
+    in_addr_t                  addr;
+    ngx_uint_t                 deny;
+} ngx_http_login_risk_access_rule_t;
+
+#if (NGX_HAVE_INET6)
+typedef struct {
+    struct in6_addr            addr;
+    struct in6_addr            mask;
+    ngx_uint_t                 deny;
+} ngx_http_login_risk_access_rule6_t;
+#endif
+
+#if (NGX_HAVE_UNIX_DOMAIN)
+typedef struct {
+    ngx_uint_t                 deny;
+} ngx_http_login_risk_access_rule_un_t;
+#endif
+
+typedef struct {
+    ngx_array_t               *rules;
+#if (NGX_HAVE_INET6)
+    ngx_array_t               *rules6;
+#endif
+#if (NGX_HAVE_UNIX_DOMAIN)
+    ngx_array_t               *rules_un;
+#endif
+} ngx_http_login_risk_access_conf_t;
+
+typedef struct {
+    ngx_http_complex_value_t  *realm;
+    ngx_http_complex_value_t  *user_file;
+} ngx_http_login_risk_auth_basic_conf_t;
+
+typedef struct {
+    ngx_str_t                  uri;
+    ngx_array_t               *vars;
+} ngx_http_login_risk_auth_request_conf_t;
+
+
 static void *ngx_http_login_risk_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_login_risk_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_login_risk_merge_loc_conf(ngx_conf_t *cf, void *parent,
@@ -55,6 +107,10 @@ static void ngx_http_login_risk_exit_process(ngx_cycle_t *cycle);
 static ngx_uint_t ngx_http_login_risk_open_db(ngx_cycle_t *cycle,
     ngx_str_t *path, MMDB_s *db);
 static void ngx_http_login_risk_cleanup(void *data);
+static void *ngx_http_login_risk_module_loc_conf(ngx_conf_t *cf,
+    const char *name);
+static ngx_uint_t ngx_http_login_risk_denies(ngx_array_t *rules,
+    size_t size, size_t deny);
 
 
 static ngx_conf_post_t  ngx_http_login_risk_enable_post =
@@ -237,7 +293,7 @@ static ngx_command_t  ngx_http_login_risk_commands[] = {
       NULL },
 
     { ngx_string("login_risk_metrics"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
       ngx_http_login_risk_metrics,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -265,7 +321,7 @@ static ngx_command_t  ngx_http_login_risk_commands[] = {
       &ngx_http_login_risk_list_refresh_post },
 
     { ngx_string("login_risk_admin"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
       ngx_http_login_risk_admin_conf,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -424,6 +480,24 @@ ngx_http_login_risk_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_ptr_value(conf->admin_actor, prev->admin_actor, NULL);
 
+    /* whoever reaches the admin API can lift a block: never by default */
+    if (conf->admin
+        && ngx_http_login_risk_protected(cf, "login_risk_admin",
+                                         conf->admin == 2)
+           != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    /* not inherited either; nobody may read the counts unless told */
+    if (conf->metrics
+        && ngx_http_login_risk_protected(cf, "login_risk_metrics",
+                                         conf->metrics_insecure)
+           != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     ngx_conf_merge_str_value(conf->user_field, prev->user_field, "username");
     ngx_conf_merge_size_value(conf->body_limit, prev->body_limit,
                               16 * 1024);
@@ -457,6 +531,141 @@ ngx_http_login_risk_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     return ngx_http_login_risk_merge_engine(cf, prev, conf);
+}
+
+
+/*
+ * Does the location being merged keep strangers out? nginx merges its own
+ * modules' location configurations before any addon's (they come first in
+ * the module list, static or dynamic), so what they hold here is final,
+ * inherited values included. The modules are found by name, not linked:
+ * an nginx built without auth_request still loads this module.
+ */
+
+char *
+ngx_http_login_risk_protected(ngx_conf_t *cf, const char *directive,
+    ngx_flag_t insecure)
+{
+    ngx_http_conf_ctx_t                      *ctx;
+    ngx_http_core_loc_conf_t                 *clcf;
+    ngx_http_login_risk_access_conf_t        *access;
+    ngx_http_login_risk_auth_basic_conf_t    *basic;
+    ngx_http_login_risk_auth_request_conf_t  *request;
+
+    if (insecure) {
+        return NGX_CONF_OK;
+    }
+
+    access = ngx_http_login_risk_module_loc_conf(cf, "ngx_http_access_module");
+
+    if (access
+        && (ngx_http_login_risk_denies(access->rules,
+                sizeof(ngx_http_login_risk_access_rule_t),
+                offsetof(ngx_http_login_risk_access_rule_t, deny))
+#if (NGX_HAVE_INET6)
+            || ngx_http_login_risk_denies(access->rules6,
+                   sizeof(ngx_http_login_risk_access_rule6_t),
+                   offsetof(ngx_http_login_risk_access_rule6_t, deny))
+#endif
+#if (NGX_HAVE_UNIX_DOMAIN)
+            || ngx_http_login_risk_denies(access->rules_un,
+                   sizeof(ngx_http_login_risk_access_rule_un_t),
+                   offsetof(ngx_http_login_risk_access_rule_un_t, deny))
+#endif
+           ))
+    {
+        return NGX_CONF_OK;
+    }
+
+    /* "auth_basic off" is the literal realm "off" */
+    basic = ngx_http_login_risk_module_loc_conf(cf,
+                                                "ngx_http_auth_basic_module");
+
+    if (basic && basic->realm && basic->user_file
+        && !(basic->realm->lengths == NULL
+             && basic->realm->value.len == 3
+             && ngx_strncmp(basic->realm->value.data, "off", 3) == 0))
+    {
+        return NGX_CONF_OK;
+    }
+
+    /* "auth_request off" is an empty uri */
+    request = ngx_http_login_risk_module_loc_conf(cf,
+                                               "ngx_http_auth_request_module");
+
+    if (request && request->uri.len) {
+        return NGX_CONF_OK;
+    }
+
+    ctx = cf->ctx;
+    clcf = ctx->loc_conf[ngx_http_core_module.ctx_index];
+
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                  "\"%s\" in location \"%V\" is open to anyone who reaches "
+                  "it: restrict it there or in an enclosing block with "
+                  "\"allow\" and \"deny\" rules (\"allow\" alone lets "
+                  "everyone in), \"auth_basic\" or \"auth_request\", or "
+                  "write \"%s insecure;\" to serve it unrestricted",
+                  directive, &clcf->name, directive);
+
+    return NGX_CONF_ERROR;
+}
+
+
+/* The merged location configuration of nginx's module "name", or NULL
+ * when this nginx was built without it. */
+
+static void *
+ngx_http_login_risk_module_loc_conf(ngx_conf_t *cf, const char *name)
+{
+    ngx_uint_t            i;
+    ngx_module_t        **modules;
+    ngx_http_conf_ctx_t  *ctx;
+
+    ctx = cf->ctx;
+    modules = cf->cycle->modules;
+
+    for (i = 0; modules[i]; i++) {
+        if (modules[i]->type == NGX_HTTP_MODULE
+            && ngx_strcmp(modules[i]->name, name) == 0)
+        {
+            return ctx->loc_conf[modules[i]->ctx_index];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Whether access rules say "deny" somewhere: "allow" alone lets everyone
+ * in. Rules of another size than nginx 1.22's cannot be read; having any
+ * is then taken as a restriction.
+ */
+
+static ngx_uint_t
+ngx_http_login_risk_denies(ngx_array_t *rules, size_t size, size_t deny)
+{
+    u_char      *rule;
+    ngx_uint_t   i;
+
+    if (rules == NULL || rules->nelts == 0) {
+        return 0;
+    }
+
+    if (rules->size != size) {
+        return 1;
+    }
+
+    rule = rules->elts;
+
+    for (i = 0; i < rules->nelts; i++) {
+        if (*(ngx_uint_t *) (rule + i * size + deny)) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -807,7 +1016,7 @@ ngx_http_login_risk_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (ngx_http_login_risk_read_file(cf, "login_risk_redis", &file,
-                                          4096, 0, &rc->password)
+                                          4096, 1, &rc->password)
             != NGX_OK)
         {
             return NGX_CONF_ERROR;

@@ -189,8 +189,10 @@ typedef struct {
     ngx_str_t                  success_value;
     ngx_flag_t                 collect;         /* the collect endpoint */
     ngx_flag_t                 expect_telemetry;
-    ngx_flag_t                 admin;           /* the admin API */
+    ngx_flag_t                 admin;           /* the admin API; 2: insecure */
     ngx_http_complex_value_t  *admin_actor;     /* NULL: $remote_user */
+    unsigned                   metrics:1;       /* the metrics handler, */
+    unsigned                   metrics_insecure:1;  /* open to anyone */
 } ngx_http_login_risk_loc_conf_t;
 
 
@@ -309,6 +311,17 @@ void ngx_http_login_risk_apply_telemetry(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx);
 ngx_int_t ngx_http_login_risk_read_body(ngx_http_request_t *r, size_t limit,
     ngx_str_t *body);
+
+/*
+ * For a handler that must not be open to anyone (metrics, admin, ...): from
+ * this module's merge_loc_conf only, where cf->ctx is the location's and
+ * nginx's own modules have merged. NGX_CONF_OK when the location, with what
+ * it inherits, restricts access ("deny" rules, auth_basic, auth_request) or
+ * when "insecure" says to serve anyone; else it says so for "directive" and
+ * returns NGX_CONF_ERROR.
+ */
+char *ngx_http_login_risk_protected(ngx_conf_t *cf, const char *directive,
+    ngx_flag_t insecure);
 
 char *ngx_http_login_risk_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

@@ -7,6 +7,11 @@
 #include <time.h>
 
 
+static size_t lr_alert_escape_controls(char *buf, size_t len, size_t cap);
+static size_t lr_alert_control(const unsigned char *p, size_t left,
+    unsigned *cp);
+
+
 /* A string member, or null: jansson refuses invalid UTF-8, and an unknown
  * value is better shown as null than as "". */
 static json_t *
@@ -157,6 +162,12 @@ lr_alert_format(const lr_login *login, char *buf, size_t cap)
                      | JSON_REAL_PRECISION(10));
     json_decref(line);
 
+    if (len == 0 || len > cap) {
+        return 0;
+    }
+
+    len = lr_alert_escape_controls(buf, len, cap);
+
     if (len == 0 || len + 1 > cap) {
         return 0;
     }
@@ -203,4 +214,75 @@ lr_alert_admin_format(const lr_audit *a, const char *request_id,
     buf[len++] = '\n';
 
     return len;
+}
+
+
+/*
+ * jansson escapes the controls below 0x20 but writes DEL, the C1 controls
+ * (U+0080 to U+009F) and the line and paragraph separators (U+2028, U+2029)
+ * as they are: valid JSON, yet a terminal or a log viewer may act on them,
+ * and the uri is the client's. In the line they can only be inside
+ * strings, where \uXXXX means the same. Returns the new length, or 0 when
+ * it does not fit in cap.
+ */
+static size_t
+lr_alert_escape_controls(char *buf, size_t len, size_t cap)
+{
+    size_t                n, i;
+    unsigned              cp;
+    unsigned char        *p;
+    static const char     hex[] = "0123456789abcdef";
+
+    p = (unsigned char *) buf;
+
+    for (i = 0; i < len; i++) {
+        n = lr_alert_control(p + i, len - i, &cp);
+
+        if (n == 0) {
+            continue;
+        }
+
+        if (len - n + 6 > cap) {
+            return 0;
+        }
+
+        memmove(p + i + 6, p + i + n, len - i - n);
+        p[i] = '\\';
+        p[i + 1] = 'u';
+        p[i + 2] = (unsigned char) hex[(cp >> 12) & 0xf];
+        p[i + 3] = (unsigned char) hex[(cp >> 8) & 0xf];
+        p[i + 4] = (unsigned char) hex[(cp >> 4) & 0xf];
+        p[i + 5] = (unsigned char) hex[cp & 0xf];
+
+        len = len - n + 6;
+        i += 5;
+    }
+
+    return len;
+}
+
+
+/* The length of the character at p when it is one to escape (its code
+ * point in *cp), else 0. The text is UTF-8: 0xc2 and 0xe2 only lead. */
+static size_t
+lr_alert_control(const unsigned char *p, size_t left, unsigned *cp)
+{
+    if (p[0] == 0x7f) {
+        *cp = 0x7f;
+        return 1;
+    }
+
+    if (p[0] == 0xc2 && left >= 2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+        *cp = p[1];
+        return 2;
+    }
+
+    if (p[0] == 0xe2 && left >= 3 && p[1] == 0x80
+        && (p[2] == 0xa8 || p[2] == 0xa9))
+    {
+        *cp = 0x2000 | (p[2] - 0x80);
+        return 3;
+    }
+
+    return 0;
 }

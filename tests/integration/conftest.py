@@ -303,11 +303,15 @@ class Nginx:
     def error_log(self):
         return self.read("error.log")
 
+    # lines end in "\n" only: splitlines() would also split at U+2028 and
+    # the like, which JSON carries unescaped
     def alerts(self):
-        return [json.loads(line) for line in self.read("alert.log").splitlines()]
+        return [json.loads(line) for line in self.read("alert.log").split("\n")
+                if line]
 
     def access(self):
-        return [json.loads(line) for line in self.read("access.log").splitlines()]
+        return [json.loads(line) for line in self.read("access.log").split("\n")
+                if line]
 
     def wait_logged(self, count, what="access"):
         """Log lines are written after the response: wait for them."""

@@ -577,7 +577,7 @@ def test_metrics_without_any_login_location(nginx_factory):
     """The zone comes with login_risk_metrics alone: all zeros, nothing
     else of the module is needed."""
     n = nginx_factory(http="", server="""
-        location = /metrics { login_risk_metrics; }
+        location = /metrics { login_risk_metrics insecure; }
         location / { proxy_pass http://app; }
     """, workers=2)
     m = scrape(n, port=n.port)
@@ -588,8 +588,12 @@ def test_metrics_without_any_login_location(nginx_factory):
     assert res.returncode == 0, res.stderr
 
 
-def test_directive_takes_no_argument_and_is_not_repeated(nginx_factory):
+def test_directive_takes_only_insecure_and_is_not_repeated(nginx_factory):
     n = nginx_factory(server="location = /m { login_risk_metrics on; }", start=False)
+    res = n.check_config()
+    assert res.returncode != 0 and 'invalid parameter "on"' in res.stderr
+    n = nginx_factory(server="location = /m { login_risk_metrics insecure x; }",
+                      start=False)
     res = n.check_config()
     assert res.returncode != 0 and "invalid number of arguments" in res.stderr
     n = nginx_factory(server="location = /m { login_risk_metrics; login_risk_metrics; }",

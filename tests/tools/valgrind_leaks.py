@@ -2,7 +2,8 @@
 """Runs nginx with the module under valgrind twice, with a small and a ten
 times larger mix of logins (allowed, failed, challenged and stepped up,
 blocked, state unavailable while Redis is paused, clients that go away
-mid-lookup), and checks that what valgrind finds lost does not grow with the
+mid-lookup, bodies spooled to a file and abandoned half-way, slow bodies),
+and checks that what valgrind finds lost does not grow with the
 number of requests, and that it reports no invalid access.
 
     tests/tools/valgrind_leaks.py [--small N]      (make test-valgrind)
@@ -14,6 +15,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -59,6 +61,8 @@ http {{
         listen 127.0.0.1:{port};
         location = /login {{
             login_risk on;
+            login_risk_body_limit 64k;
+            client_body_buffer_size 1k;
             login_risk_success status=302;
             login_risk_limit ip_user_failures 3;
             login_risk_limit ip_failures 3;
@@ -118,6 +122,26 @@ def mix(port, redis_cli, n):
             status, _ = post(port, "/login", user, "198.51.100.200",
                              ua="Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
                                 "Version/17.5 Mobile/15E148 Safari/604.1")
+        if i % 5 == 0:
+            # a body spooled to a temporary file, abandoned half-way (FIN,
+            # then RST); one that comes slowly
+            body = b"pad=" + b"p" * 20000 + b"&username=%s&password=p" % user.encode()
+            head = (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    b"application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n"
+                    % len(body))
+            for rst in (False, True):
+                s = socket.create_connection(("127.0.0.1", port))
+                if rst:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.sendall(head + body[:len(body) // 2])
+                time.sleep(0.05)
+                s.close()
+            s = socket.create_connection(("127.0.0.1", port), timeout=30)
+            for k in range(0, len(body), len(body) // 3 + 1):
+                s.sendall((head if k == 0 else b"") + body[k:k + len(body) // 3 + 1])
+                time.sleep(0.1)
+            s.recv(4096)
+            s.close()
         if i % 25 == 0:
             # Redis paused: logins time out; some clients go away mid-lookup
             t = threading.Thread(target=lambda: subprocess.run(

@@ -464,6 +464,78 @@ test_escaping(void **state)
 }
 
 
+static int
+has_bytes(const char *buf, size_t len, const char *bytes, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i + n <= len; i++) {
+        if (memcmp(buf + i, bytes, n) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * DEL, the C1 controls and U+2028/U+2029 (valid JSON as they are, but a
+ * terminal or log viewer may act on them) are written as \uXXXX: none of
+ * their bytes is in the line, and the value reads back the same.
+ */
+static void
+test_controls_beyond_json(void **state)
+{
+    char        *buf;
+    size_t       i, len, cap, got;
+    json_t      *line;
+    lr_login     l;
+
+    static const char  *values[] = {
+        "del\x7f",
+        "nel\xc2\x85 csi\xc2\x9b[31m pad\xc2\x80",
+        "ls\xe2\x80\xa8ps\xe2\x80\xa9",
+        "\x7f\x7f\xc2\x9f\xe2\x80\xa8",
+        "kept: \xc2\xa0nbsp \xc2\xa9 \xe2\x80\xa7 \xe2\x80\xaa " TOKYO,
+    };
+
+    (void) state;
+
+    for (i = 0; i < LR_NELEMS(values); i++) {
+        full_login(&l);
+        l.user = values[i];
+        l.uri = values[i];
+
+        line = format_and_parse(&l, 4096, &len);
+        member_string(line, "user", values[i]);
+        member_string(line, "uri", values[i]);
+        json_decref(line);
+
+        /* the exact length fits; one byte less does not */
+        for (cap = len - 1; cap <= len; cap++) {
+            buf = malloc(cap);
+            assert_non_null(buf);
+            got = lr_alert_format(&l, buf, cap);
+
+            if (cap == len) {
+                assert_int_equal(got, len);
+                assert_false(has_bytes(buf, len, "\x7f", 1));
+                assert_false(has_bytes(buf, len, "\xc2\x85", 2));
+                assert_false(has_bytes(buf, len, "\xc2\x9b", 2));
+                assert_false(has_bytes(buf, len, "\xe2\x80\xa8", 3));
+                assert_false(has_bytes(buf, len, "\xe2\x80\xa9", 3));
+
+            } else {
+                assert_int_equal(got, 0);
+            }
+
+            free(buf);
+        }
+    }
+}
+
+
 /* Bytes that are not UTF-8 give null, never a broken line. */
 static void
 test_invalid_utf8(void **state)
@@ -611,6 +683,7 @@ main(void)
         cmocka_unit_test(test_country_only),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_controls_beyond_json),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_cap),
         cmocka_unit_test(test_worst_case_fits_glue_buffer),
