@@ -7,7 +7,8 @@
 # new corpus entries go to OUTDIR/corpus/NAME/, a crash to
 # OUTDIR/artifacts/NAME/, libFuzzer's output to OUTDIR/NAME.log. A dict
 # tests/fuzz/NAME.dict is used when there is one. Prints one line with
-# the executions run; on a finding, the end of the log, and fails.
+# the executions run; on a finding, what the sanitizer or the invariant
+# said and where libFuzzer wrote the input, and fails.
 
 set -u
 
@@ -30,10 +31,10 @@ args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
 seeds=("$corpus" "$src/corpus/$name")
 [ -d "$src/crashes/$name" ] && seeds+=("$src/crashes/$name")
 
-# ASan's leak check runs after each input that grew memory (libFuzzer's
-# -detect_leaks, on by default); UBSan stops at the first finding
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# leaks are looked for after each input that grew memory (libFuzzer's
+# -detect_leaks, on by default); UBSan stops at the first finding (the
+# harnesses are built with -fno-sanitize-recover) and shows its stack
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 "$bin" "${args[@]}" "${seeds[@]}" >"$log" 2>&1
 rc=$?
@@ -43,8 +44,9 @@ entries=$(find "$corpus" -type f | wc -l)
 
 if [ $rc -ne 0 ]; then
     echo "fuzz $name: FINDING after ${execs:-?} executions (exit $rc)," \
-         "input in $artifacts/, log $log:"
-    grep -v '^#[0-9]' "$log" | tail -40
+         "log $log:"
+    grep -m 8 -E 'runtime error|ERROR: |invariant failed|leak|Test unit' \
+        "$log"
     exit 1
 fi
 
