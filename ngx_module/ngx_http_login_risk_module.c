@@ -558,23 +558,31 @@ ngx_http_login_risk_protected(ngx_conf_t *cf, const char *directive,
 
     access = ngx_http_login_risk_module_loc_conf(cf, "ngx_http_access_module");
 
-    if (access
-        && (ngx_http_login_risk_denies(access->rules,
+    if (access) {
+        if (ngx_http_login_risk_denies(access->rules,
                 sizeof(ngx_http_login_risk_access_rule_t),
-                offsetof(ngx_http_login_risk_access_rule_t, deny))
+                offsetof(ngx_http_login_risk_access_rule_t, deny)))
+        {
+            return NGX_CONF_OK;
+        }
+
 #if (NGX_HAVE_INET6)
-            || ngx_http_login_risk_denies(access->rules6,
-                   sizeof(ngx_http_login_risk_access_rule6_t),
-                   offsetof(ngx_http_login_risk_access_rule6_t, deny))
+        if (ngx_http_login_risk_denies(access->rules6,
+                sizeof(ngx_http_login_risk_access_rule6_t),
+                offsetof(ngx_http_login_risk_access_rule6_t, deny)))
+        {
+            return NGX_CONF_OK;
+        }
 #endif
+
 #if (NGX_HAVE_UNIX_DOMAIN)
-            || ngx_http_login_risk_denies(access->rules_un,
-                   sizeof(ngx_http_login_risk_access_rule_un_t),
-                   offsetof(ngx_http_login_risk_access_rule_un_t, deny))
+        if (ngx_http_login_risk_denies(access->rules_un,
+                sizeof(ngx_http_login_risk_access_rule_un_t),
+                offsetof(ngx_http_login_risk_access_rule_un_t, deny)))
+        {
+            return NGX_CONF_OK;
+        }
 #endif
-           ))
-    {
-        return NGX_CONF_OK;
     }
 
     /* "auth_basic off" is the literal realm "off" */

@@ -24,9 +24,8 @@ import urllib.parse
 import uuid
 
 import pytest
-import redis
 
-from conftest import CHROME_WIN, GEOIP_HTTP, NGINX_BIN, free_port
+from conftest import CHROME_WIN, GEOIP_HTTP, NGINX_BIN
 from test_http2 import h2_request
 
 JP = "192.0.2.10"

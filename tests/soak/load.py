@@ -198,6 +198,7 @@ class Load:
         self.stopped = False
         self.loop = None
         self.started_logins = 0
+        self.stalls = []            # (when, seconds late) of late starts
         self.kinds = [k for k, w in MIX for _ in range(w)]
 
     # --- control, from other threads ---------------------------------------
@@ -235,8 +236,12 @@ class Load:
             if now < nxt:
                 await asyncio.sleep(nxt - now)
                 continue
+            # how late this login starts: the machine (or this process)
+            # stalled when it is much later than the interval
+            if now - nxt > 0.1:
+                self.stalls.append((now, now - nxt))
             nxt += interval
-            if now - nxt > 1.0:         # fell behind: say so, do not burst
+            if now - nxt > 1.0:         # fell behind: do not burst
                 nxt = now
             self.started_logins += 1
             self._spawn(tasks, self._one(self.rng.choice(self.kinds)))

@@ -66,7 +66,8 @@ error_log {dir}/logs/error.log info;
 pid {dir}/nginx.pid;
 events {{ worker_connections 2048; }}
 http {{
-    log_format soak escape=json '{{"t":$msec,"pid":$pid,"uri":"$uri","status":$status,'
+    log_format soak escape=json '{{"t":$msec,"rt":$request_time,"id":"$request_id",'
+        '"pid":$pid,"uri":"$uri","status":$status,'
         '"user":"$login_risk_user","action":"$login_risk_action",'
         '"reasons":"$login_risk_reasons"}}';
     access_log {dir}/logs/access.log soak;
@@ -103,6 +104,8 @@ http {{
 
     server {{
         listen 127.0.0.1:{port};
+        # to find a slow answer in the access log (its $request_time)
+        add_header X-Soak-Request $request_id always;
         location = /login-risk/collect {{
             login_risk_collect;
         }}
@@ -174,6 +177,11 @@ def read_lines(path):
         return []
     with open(path, "rb") as f:
         return [l for l in f.read().split(b"\n") if l]
+
+
+def read_loadavg():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
 
 
 def percentile(values, p):
@@ -249,6 +257,7 @@ class Soak:
               "answers within %.2fs; nginx %s; files in %s"
               % (self.duration, self.rate, self.workers, self.timeout,
                  self.timeout / 1000.0 + self.margin, self.nginx_bin, self.out), flush=True)
+        self.loadavg = [read_loadavg()]
         self.t0 = time.monotonic()
         load_thread = threading.Thread(target=self.load.run, daemon=True)
         fault_thread = threading.Thread(target=self.faults.run, args=(events, self.t0),
@@ -313,6 +322,28 @@ class Soak:
                    "no answer slower than the Redis timeout + %.2fs (%.2fs)" % (self.margin, limit),
                    "slowest: " + ", ".join("%.3fs %s %s %s" % (r.latency, r.kind, r.what, r.path)
                                            for r in slowest))
+        # the slowest, with what nginx measured ($request_time: from the
+        # request's first byte read): a long wait nginx did not see was in
+        # the accept queue or the client, a starved machine
+        nginx_time = {}
+        for line in read_lines(os.path.join(logs, "access.log")):
+            try:
+                a = json.loads(line.decode("utf-8"))
+            except ValueError:
+                continue
+            nginx_time[a["id"]] = a["rt"]
+        result["slowest"] = [
+            {"at_s": round(r.start - self.t0, 2), "kind": r.kind, "what": r.what,
+             "path": r.path, "status": r.status, "client_s": round(r.latency, 4),
+             "nginx_s": nginx_time.get(r.header("x-soak-request"))}
+            for r in sorted(timed, key=lambda r: r.latency, reverse=True)[:10]]
+        result["loadavg"] = [self.loadavg[0], read_loadavg()]
+        stalls = self.load.stalls
+        result["load_generator_late_s"] = {
+            "max": round(max([d for _, d in stalls] or [0.0]), 3),
+            "over_0.1s": len(stalls),
+            "worst_at_s": round(max(stalls, key=lambda x: x[1])[0] - self.t0, 1)
+            if stalls else None}
         lat = [r.latency for r in timed]
         logins = [r.latency for r in timed if r.path in LOGIN_PATHS]
         result["latency_s"] = {
@@ -479,6 +510,14 @@ def summary(r):
              "limit %.2f s" % (r["latency_s"]["max"], r["latency_s"]["logins_max"],
                                r["latency_s"]["p50"], r["latency_s"]["p99"],
                                r["latency_s"]["p999"], r["latency_s"]["limit"]),
+             "slowest: %s" % ", ".join(
+                 "%.3f s at %.0f s (%s %s; nginx %s s)" % (x["client_s"], x["at_s"], x["kind"],
+                                                           x["path"], x["nginx_s"])
+                 for x in r["slowest"][:3]),
+             "machine load average: %s at the start, %s at the end; the load generator "
+             "started a login up to %.3f s late (at %s s)"
+             % (r["loadavg"][0], r["loadavg"][1], r["load_generator_late_s"]["max"],
+                r["load_generator_late_s"]["worst_at_s"]),
              "fail-open: metric %d, alert lines %d, seen by the application %d; fail-closed: "
              "metric %d, alert lines %d" % (r["fail_open"]["metric"], r["fail_open"]["alert_lines"],
                                              r["fail_open"]["seen_by_app"],
