@@ -590,11 +590,9 @@ ngx_int_t
 ngx_http_login_risk_admin_send(ngx_http_request_t *r, ngx_uint_t status,
     json_t *body)
 {
-    size_t            len, flags;
-    ngx_int_t         rc;
-    ngx_buf_t        *b;
-    ngx_chain_t       out;
-    ngx_table_elt_t  *h;
+    size_t      len, flags;
+    ngx_str_t   type;
+    ngx_buf_t  *b;
 
     if (body == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -614,33 +612,9 @@ ngx_http_login_risk_admin_send(ngx_http_request_t *r, ngx_uint_t status,
     *b->last++ = '\n';
     json_decref(body);
 
-    b->last_buf = 1;
-    b->last_in_chain = 1;
+    ngx_str_set(&type, "application/json");
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Cache-Control");
-    ngx_str_set(&h->value, "no-store");
-
-    ngx_str_set(&r->headers_out.content_type, "application/json");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = b->last - b->pos;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_login_risk_answer(r, status, &type, b);
 }
 
 

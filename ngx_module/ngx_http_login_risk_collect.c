@@ -736,11 +736,8 @@ ngx_http_login_risk_collect_answer(ngx_http_request_t *r,
 {
     size_t                            len;
     u_char                           *p;
-    ngx_int_t                         rc;
     ngx_buf_t                        *b;
-    ngx_str_t                         cookie;
-    ngx_chain_t                       out;
-    ngx_table_elt_t                  *h;
+    ngx_str_t                         cookie, type;
     ngx_http_login_risk_main_conf_t  *lmcf;
 
     lmcf = ngx_http_get_module_main_conf(r, ngx_http_login_risk_module);
@@ -792,39 +789,15 @@ ngx_http_login_risk_collect_answer(ngx_http_request_t *r,
     }
 
     b->last = p;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
     if (cc->device_set_cookie.len
         && ngx_http_login_risk_set_cookie(r, &cc->device_set_cookie) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    ngx_str_set(&type, "application/json");
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Cache-Control");
-    ngx_str_set(&h->value, "no-store");
-
-    ngx_str_set(&r->headers_out.content_type, "application/json");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = b->last - b->pos;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_login_risk_answer(r, status, &type, b);
 }
 
 

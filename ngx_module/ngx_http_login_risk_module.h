@@ -303,6 +303,8 @@ ngx_int_t ngx_http_login_risk_device(ngx_http_request_t *r,
     char id[LR_DEVCOOKIE_ID + 1], ngx_str_t *set_cookie, ngx_uint_t *bad);
 ngx_int_t ngx_http_login_risk_set_cookie(ngx_http_request_t *r,
     ngx_str_t *value);
+ngx_int_t ngx_http_login_risk_answer(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b);
 void ngx_http_login_risk_identify(ngx_http_request_t *r,
     ngx_http_login_risk_ctx_t *ctx, ngx_str_t *body);
 void ngx_http_login_risk_telemetry_reply(ngx_http_request_t *r,
